@@ -1,0 +1,209 @@
+using System.Globalization;
+using Microsoft.Extensions.Logging;
+
+namespace CachedMethods;
+
+/// <summary>
+/// Settings of a <see cref="CacheManager"/>. A plain class: bind it from an <c>IConfiguration</c>
+/// section, set it in code, or start from <see cref="FromEnvironment()"/>.
+/// </summary>
+/// <remarks>
+/// Precedence, highest first: explicit settings in code, then configuration, then environment
+/// variables, then the defaults here. <c>services.AddCachedMethods(...)</c> applies them in that order.
+/// </remarks>
+public sealed class CacheOptions
+{
+    /// <summary>The configuration section <c>AddCachedMethods</c> binds by default.</summary>
+    public const string SectionName = "CachedMethods";
+
+    /// <summary>When <see langword="false"/>, every call goes straight to the factory and nothing is stored.</summary>
+    public bool EnableCache { get; set; } = true;
+
+    /// <summary>TTL used when a call gives none. Default 3600 s.</summary>
+    public int DefaultTtlSeconds { get; set; } = 3600;
+
+    /// <summary>Where the process runs. <see langword="null"/> means detect it (see <see cref="FromEnvironment()"/>).</summary>
+    public CacheEnvironment? Environment { get; set; }
+
+    /// <summary>This worker's id (<c>CELERY_WORKER_ID</c> or <c>CACHE_WORKER_ID</c>): names its disk folder.</summary>
+    public string? WorkerId { get; set; }
+
+    /// <summary>The AWS Batch job id (<c>AWS_BATCH_JOB_ID</c>): names its S3 prefix.</summary>
+    public string? BatchJobId { get; set; }
+
+    /// <summary>Memory tier bound in MB (<c>MEMORY_CACHE_SIZE_MB</c>). Default 512 in main, 128 in workers and on AWS Batch; 0 disables the tier.</summary>
+    public int? MemoryCacheSizeMb { get; set; }
+
+    /// <summary>Disk tier bound in GB (<c>DISK_CACHE_SIZE_GB</c>). Default 10; 0 disables the disk tier.</summary>
+    public double DiskCacheSizeGb { get; set; } = 10;
+
+    /// <summary>Root of the disk tier (<c>DISK_CACHE_PATH</c>); entries live in <c>{path}/{worker id}/</c>. Default <c>./cache</c>.</summary>
+    public string DiskCachePath { get; set; } = "./cache";
+
+    /// <summary>Redis settings.</summary>
+    public RedisSettings Redis { get; set; } = new();
+
+    /// <summary>S3 settings; setting <see cref="S3Settings.Bucket"/> makes S3 the persistent tier.</summary>
+    public S3Settings S3 { get; set; } = new();
+
+    /// <summary>Serialized values longer than this many bytes are LZ4-compressed. Default 1024.</summary>
+    public int CompressionThresholdBytes { get; set; } = 1024;
+
+    /// <summary>Capacity of the queue that writes to stores without synchronous I/O from synchronous calls.</summary>
+    public int BackgroundQueueCapacity { get; set; } = 1024;
+
+    /// <summary>Time source for every TTL decision; tests pass a fake one.</summary>
+    public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
+
+    /// <summary>The value serializer. Default: MessagePack with untrusted-data security.</summary>
+    public ICacheSerializer? Serializer { get; set; }
+
+    /// <summary>Builds the Redis store; set by <c>UseRedis()</c> from the CachedMethods.Redis package.</summary>
+    public Func<CacheOptions, ILoggerFactory, ICacheStore>? RedisStoreFactory { get; set; }
+
+    /// <summary>Builds the S3 store; set by <c>UseS3()</c> from the CachedMethods.S3 package.</summary>
+    public Func<CacheOptions, ILoggerFactory, ICacheStore>? S3StoreFactory { get; set; }
+
+    /// <summary>The default TTL as a <see cref="TimeSpan"/>.</summary>
+    public TimeSpan DefaultTtl => TimeSpan.FromSeconds(DefaultTtlSeconds);
+
+    /// <summary>The environment in force: the explicit one, else detected from the ids.</summary>
+    public CacheEnvironment ResolvedEnvironment =>
+        Environment ?? (!string.IsNullOrEmpty(BatchJobId) ? CacheEnvironment.AwsBatch
+            : !string.IsNullOrEmpty(WorkerId) ? CacheEnvironment.Worker
+            : CacheEnvironment.Main);
+
+    /// <summary>The memory bound in force, in bytes.</summary>
+    public long ResolvedMemoryBytes =>
+        (MemoryCacheSizeMb ?? (ResolvedEnvironment == CacheEnvironment.Main ? 512 : 128)) * 1024L * 1024L;
+
+    /// <summary>The folder name of this process under <see cref="DiskCachePath"/>.</summary>
+    public string ResolvedWorkerFolder => ResolvedEnvironment switch
+    {
+        CacheEnvironment.Worker => SanitizeFolder(WorkerId!),
+        CacheEnvironment.AwsBatch => SanitizeFolder(BatchJobId!),
+        _ => "main",
+    };
+
+    /// <summary>Options with defaults, overlaid with the process environment variables.</summary>
+    public static CacheOptions FromEnvironment() => FromEnvironment(System.Environment.GetEnvironmentVariable);
+
+    /// <summary>Options with defaults, overlaid with variables read through <paramref name="variables"/>.</summary>
+    /// <exception cref="CacheConfigurationException">A variable holds a value that is not valid.</exception>
+    public static CacheOptions FromEnvironment(Func<string, string?> variables)
+    {
+        var options = new CacheOptions();
+        options.ApplyEnvironment(variables);
+        return options;
+    }
+
+    /// <summary>Overlays the variables of the README onto these options: the one place they are read.</summary>
+    public void ApplyEnvironment(Func<string, string?> variables)
+    {
+        ArgumentNullException.ThrowIfNull(variables);
+        string? Read(string name) => variables(name) is { Length: > 0 } value ? value.Trim() : null;
+
+        if (Read("REDIS_URL") is { } url) Redis.Url = url;
+        if (Read("REDIS_HOST") is { } host) Redis.Host = host;
+        if (Read("REDIS_PORT") is { } port) Redis.Port = ParseInt("REDIS_PORT", port, 1, 65535);
+        if (Read("REDIS_DB") is { } db) Redis.Database = ParseInt("REDIS_DB", db, 0, 10_000);
+        if (Read("REDIS_PASSWORD") is { } password) Redis.Password = password;
+        if (Read("MEMORY_CACHE_SIZE_MB") is { } memory) MemoryCacheSizeMb = ParseInt("MEMORY_CACHE_SIZE_MB", memory, 0, 1_000_000);
+        if (Read("DISK_CACHE_SIZE_GB") is { } disk) DiskCacheSizeGb = ParseDouble("DISK_CACHE_SIZE_GB", disk);
+        if (Read("DISK_CACHE_PATH") is { } path) DiskCachePath = path;
+        if (Read("S3_CACHE_BUCKET") is { } bucket) S3.Bucket = bucket;
+        if (Read("S3_CACHE_REGION") is { } region) S3.Region = region;
+        if (Read("S3_CACHE_SERVICE_URL") is { } serviceUrl) S3.ServiceUrl = serviceUrl;
+        if (Read("CACHE_WORKER_ID") is { } cacheWorker) WorkerId = cacheWorker;
+        if (Read("CELERY_WORKER_ID") is { } celeryWorker) WorkerId = celeryWorker;
+        if (Read("AWS_BATCH_JOB_ID") is { } job) BatchJobId = job;
+    }
+
+    private static int ParseInt(string name, string value, int min, int max) =>
+        int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var parsed) && parsed >= min && parsed <= max
+            ? parsed
+            : throw new CacheConfigurationException($"{name}='{value}' is not a whole number from {min} to {max}.");
+
+    private static double ParseDouble(string name, string value) =>
+        double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var parsed) && parsed >= 0 && double.IsFinite(parsed)
+            ? parsed
+            : throw new CacheConfigurationException($"{name}='{value}' is not a non-negative number (use '.' as the decimal point).");
+
+    private static string SanitizeFolder(string id)
+    {
+        // A worker id names a folder: keep it to characters that cannot climb out of the cache root.
+        Span<char> chars = id.Length <= 128 ? stackalloc char[id.Length] : new char[id.Length];
+        for (var i = 0; i < id.Length; i++)
+        {
+            var c = id[i];
+            chars[i] = char.IsAsciiLetterOrDigit(c) || c is '-' or '_' ? c : '_';
+        }
+
+        return chars.Length == 0 ? "main" : new string(chars);
+    }
+}
+
+/// <summary>Redis tier settings.</summary>
+public sealed class RedisSettings
+{
+    /// <summary>A <c>redis://</c> or <c>rediss://</c> (TLS) URL (<c>REDIS_URL</c>); wins over host and port.</summary>
+    public string? Url { get; set; }
+
+    /// <summary>Host (<c>REDIS_HOST</c>). Redis is used when this or <see cref="Url"/> is set.</summary>
+    public string? Host { get; set; }
+
+    /// <summary>Port (<c>REDIS_PORT</c>). Default 6379.</summary>
+    public int Port { get; set; } = 6379;
+
+    /// <summary>Database number (<c>REDIS_DB</c>). Default 0.</summary>
+    public int Database { get; set; }
+
+    /// <summary>Password (<c>REDIS_PASSWORD</c>).</summary>
+    public string? Password { get; set; }
+
+    /// <summary>Every key lives under this prefix; <c>Clear</c> removes only it. Default <c>cm:</c>.</summary>
+    public string KeyPrefix { get; set; } = "cm:";
+
+    /// <summary>After this many milliseconds a Redis call gives up and the engine treats it as a miss. Default 250.</summary>
+    public int OperationTimeoutMs { get; set; } = 250;
+
+    /// <summary>Timeout of the first connection attempt, in milliseconds. Default 1000.</summary>
+    public int ConnectTimeoutMs { get; set; } = 1000;
+
+    /// <summary>Whether Redis is configured at all.</summary>
+    public bool IsConfigured => !string.IsNullOrEmpty(Url) || !string.IsNullOrEmpty(Host);
+}
+
+/// <summary>S3 tier settings.</summary>
+public sealed class S3Settings
+{
+    /// <summary>Bucket (<c>S3_CACHE_BUCKET</c>). Setting it makes S3 the persistent tier.</summary>
+    public string? Bucket { get; set; }
+
+    /// <summary>Region (<c>S3_CACHE_REGION</c>). Default us-east-1.</summary>
+    public string Region { get; set; } = "us-east-1";
+
+    /// <summary>Service URL of an S3-compatible store (<c>S3_CACHE_SERVICE_URL</c>); empty for AWS.</summary>
+    public string? ServiceUrl { get; set; }
+
+    /// <summary>Object key prefix; <c>{job}</c> is replaced by the AWS Batch job id. Default <c>ocr-cache/{job}/</c>.</summary>
+    public string KeyPrefix { get; set; } = "ocr-cache/{job}/";
+
+    /// <summary>Storage class of written objects. Default <c>STANDARD_IA</c>.</summary>
+    public string StorageClass { get; set; } = "STANDARD_IA";
+
+    /// <summary>
+    /// Relaxes request checksums and chunked uploads for S3-compatible test servers that do not
+    /// implement them. Leave <see langword="false"/> against AWS.
+    /// </summary>
+    public bool CompatibilityMode { get; set; }
+
+    /// <summary>After this many milliseconds an S3 call gives up and the engine treats it as a miss. Default 5000.</summary>
+    public int OperationTimeoutMs { get; set; } = 5000;
+
+    /// <summary>Whether S3 is configured.</summary>
+    public bool IsConfigured => !string.IsNullOrEmpty(Bucket);
+}
+
+/// <summary>A configuration value that cannot be used; the message names the setting.</summary>
+public sealed class CacheConfigurationException(string message) : Exception(message);

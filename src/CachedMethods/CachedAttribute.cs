@@ -1,0 +1,40 @@
+namespace CachedMethods;
+
+/// <summary>
+/// Caches the method's result. The CachedMethods generator writes the wrapper at compile time: a key
+/// built from every key parameter, and a call routed through <see cref="CacheManager"/>.
+/// </summary>
+/// <remarks>
+/// Put it on an interface method (the generator writes a decorator) or on a <see langword="partial"/>
+/// method of a <see langword="partial"/> class (the generator writes its body). The generator reports a
+/// compile-time error for any parameter it cannot key deterministically. See docs/architecture.md.
+/// </remarks>
+[AttributeUsage(AttributeTargets.Method, AllowMultiple = false, Inherited = false)]
+public sealed class CachedAttribute : Attribute
+{
+    /// <summary>Time to live in seconds; 0 means the engine's default. Negative is a compile-time error.</summary>
+    public int Ttl { get; set; }
+
+    /// <summary>
+    /// The parameters that form the key, usually written with <see langword="nameof"/>. When omitted,
+    /// every keyable parameter is in the key; when given, every other parameter must be [NotCacheKey].
+    /// </summary>
+    public string[]? KeyParams { get; set; }
+
+    /// <summary>Bump it to invalidate every entry written by earlier versions of the method.</summary>
+    public int Version { get; set; }
+
+    /// <summary>The tiers this method's entries live in. Defaults to all enabled tiers.</summary>
+    public CacheTiers Tiers { get; set; } = CacheTiers.All;
+
+    /// <summary>
+    /// A stable name for the key scope, used instead of the declaring type and method name, so that a
+    /// rename or a move keeps existing entries. Two methods must never share one name.
+    /// </summary>
+    public string? Name { get; set; }
+}
+
+/// <summary>Marks a parameter that does not affect the result (a logger, a progress reporter).</summary>
+/// <remarks><see cref="CancellationToken"/> parameters are excluded from keys without it.</remarks>
+[AttributeUsage(AttributeTargets.Parameter, AllowMultiple = false, Inherited = false)]
+public sealed class NotCacheKeyAttribute : Attribute;

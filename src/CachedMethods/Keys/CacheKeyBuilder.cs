@@ -1,0 +1,567 @@
+using System.Buffers;
+using System.Buffers.Binary;
+using System.IO.Hashing;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Security.Cryptography;
+using System.Text;
+
+namespace CachedMethods;
+
+/// <summary>
+/// Writes the canonical, type-tagged, length-prefixed encoding of a cache key into a caller-supplied
+/// buffer (usually <see langword="stackalloc"/>), growing into pooled memory only when it must.
+/// </summary>
+/// <remarks>
+/// <para>
+/// Every value is written as a <see cref="KeyTag"/> followed by a fixed-width or length-prefixed
+/// payload, so no two different argument lists share an encoding: <c>("ab","c")</c> and
+/// <c>("a","bc")</c> differ, <c>null</c> and <c>""</c> differ, <c>1</c> and <c>1L</c> differ.
+/// The encoding never depends on culture, process or machine.
+/// </para>
+/// <para>
+/// Floating-point values are written by their exact bits: <c>-0.0</c> and <c>0.0</c> are different
+/// keys. A method for which they mean the same thing pays at most one extra miss; the opposite choice
+/// could return a wrong hit, which this library never does.
+/// </para>
+/// <para>
+/// Strings and byte runs longer than <see cref="InlineLimit"/> bytes are replaced by their SHA-256,
+/// so a key over a whole page of text stays small in memory while remaining collision-resistant.
+/// </para>
+/// <para>This is a <see langword="ref struct"/>: call <see cref="Dispose"/> to return pooled memory.</para>
+/// </remarks>
+public ref struct CacheKeyBuilder
+{
+    /// <summary>The version of the key encoding, written into every scope.</summary>
+    public const byte FormatVersion = 1;
+
+    /// <summary>Strings and byte runs longer than this many bytes are keyed by their SHA-256.</summary>
+    public const int InlineLimit = 256;
+
+    private const byte InlineMode = 0;
+    private const byte DigestMode = 1;
+
+    private Span<byte> _buffer;
+    private byte[]? _rented;
+    private int _position;
+
+    /// <summary>Starts a key in <paramref name="initialBuffer"/>; 256 stack bytes fit most keys.</summary>
+    public CacheKeyBuilder(Span<byte> initialBuffer)
+    {
+        _buffer = initialBuffer;
+        _rented = null;
+        _position = 0;
+    }
+
+    /// <summary>The bytes written so far: the canonical key.</summary>
+    public readonly ReadOnlySpan<byte> Written => _buffer[.._position];
+
+    /// <summary>
+    /// Writes the scope that every generated key starts with: the declaring type, the method, the
+    /// user's <paramref name="version"/> and a fingerprint of the result type's shape.
+    /// </summary>
+    public void AppendScope(string declaringType, string method, int version, string resultShape)
+    {
+        WriteTag(KeyTag.Scope);
+        WriteByte(FormatVersion);
+        WriteString(declaringType);
+        WriteString(method);
+        WriteFixed32((uint)version);
+        WriteString(resultShape);
+    }
+
+    /// <summary>Writes a parameter or member name; call it before that parameter's value.</summary>
+    public void AppendName(string name)
+    {
+        WriteTag(KeyTag.Name);
+        WriteString(name);
+    }
+
+    /// <summary>Writes a key given as a plain string (the string-key API of <see cref="CacheManager"/>).</summary>
+    public void AppendRawKey(string key)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        WriteTag(KeyTag.RawKey);
+        WriteString(key);
+    }
+
+    /// <summary>Writes <see langword="null"/>.</summary>
+    public void AppendNull() => WriteTag(KeyTag.Null);
+
+    /// <summary>Writes a <see cref="bool"/>.</summary>
+    public void Append(bool value)
+    {
+        WriteTag(KeyTag.Boolean);
+        WriteByte(value ? (byte)1 : (byte)0);
+    }
+
+    /// <summary>Writes a <see cref="byte"/>.</summary>
+    public void Append(byte value)
+    {
+        WriteTag(KeyTag.Byte);
+        WriteByte(value);
+    }
+
+    /// <summary>Writes an <see cref="sbyte"/>.</summary>
+    public void Append(sbyte value)
+    {
+        WriteTag(KeyTag.SByte);
+        WriteByte((byte)value);
+    }
+
+    /// <summary>Writes a <see cref="short"/>.</summary>
+    public void Append(short value)
+    {
+        WriteTag(KeyTag.Int16);
+        BinaryPrimitives.WriteInt16LittleEndian(Reserve(2), value);
+    }
+
+    /// <summary>Writes a <see cref="ushort"/>.</summary>
+    public void Append(ushort value)
+    {
+        WriteTag(KeyTag.UInt16);
+        BinaryPrimitives.WriteUInt16LittleEndian(Reserve(2), value);
+    }
+
+    /// <summary>Writes an <see cref="int"/>.</summary>
+    public void Append(int value)
+    {
+        WriteTag(KeyTag.Int32);
+        WriteFixed32((uint)value);
+    }
+
+    /// <summary>Writes a <see cref="uint"/>.</summary>
+    public void Append(uint value)
+    {
+        WriteTag(KeyTag.UInt32);
+        WriteFixed32(value);
+    }
+
+    /// <summary>Writes a <see cref="long"/>.</summary>
+    public void Append(long value)
+    {
+        WriteTag(KeyTag.Int64);
+        WriteFixed64((ulong)value);
+    }
+
+    /// <summary>Writes a <see cref="ulong"/>.</summary>
+    public void Append(ulong value)
+    {
+        WriteTag(KeyTag.UInt64);
+        WriteFixed64(value);
+    }
+
+    /// <summary>Writes an <see cref="Int128"/>.</summary>
+    public void Append(Int128 value)
+    {
+        WriteTag(KeyTag.Int128);
+        WriteByte(1);
+        BinaryPrimitives.WriteInt128LittleEndian(Reserve(16), value);
+    }
+
+    /// <summary>Writes a <see cref="UInt128"/>.</summary>
+    public void Append(UInt128 value)
+    {
+        WriteTag(KeyTag.Int128);
+        WriteByte(0);
+        BinaryPrimitives.WriteUInt128LittleEndian(Reserve(16), value);
+    }
+
+    /// <summary>Writes a <see cref="Half"/> by its exact bits.</summary>
+    public void Append(Half value)
+    {
+        WriteTag(KeyTag.Half);
+        BinaryPrimitives.WriteUInt16LittleEndian(Reserve(2), BitConverter.HalfToUInt16Bits(value));
+    }
+
+    /// <summary>Writes a <see cref="float"/> by its exact bits (<c>-0f</c> differs from <c>0f</c>).</summary>
+    public void Append(float value)
+    {
+        WriteTag(KeyTag.Single);
+        WriteFixed32(BitConverter.SingleToUInt32Bits(value));
+    }
+
+    /// <summary>Writes a <see cref="double"/> by its exact bits (<c>-0.0</c> differs from <c>0.0</c>).</summary>
+    public void Append(double value)
+    {
+        WriteTag(KeyTag.Double);
+        WriteFixed64(BitConverter.DoubleToUInt64Bits(value));
+    }
+
+    /// <summary>Writes a <see cref="decimal"/> with its scale: <c>1.0m</c> differs from <c>1.00m</c>.</summary>
+    public void Append(decimal value)
+    {
+        WriteTag(KeyTag.Decimal);
+        Span<int> bits = stackalloc int[4];
+        decimal.GetBits(value, bits);
+        var target = Reserve(16);
+        for (var i = 0; i < 4; i++)
+        {
+            BinaryPrimitives.WriteInt32LittleEndian(target[(i * 4)..], bits[i]);
+        }
+    }
+
+    /// <summary>Writes a <see cref="char"/>.</summary>
+    public void Append(char value)
+    {
+        WriteTag(KeyTag.Char);
+        BinaryPrimitives.WriteUInt16LittleEndian(Reserve(2), value);
+    }
+
+    /// <summary>Writes a string, or <see langword="null"/>; <c>""</c> and <see langword="null"/> differ.</summary>
+    public void Append(string? value)
+    {
+        if (value is null)
+        {
+            AppendNull();
+            return;
+        }
+
+        WriteTag(KeyTag.String);
+        WriteString(value);
+    }
+
+    /// <summary>Writes a <see cref="Guid"/>.</summary>
+    public void Append(Guid value)
+    {
+        WriteTag(KeyTag.Guid);
+        value.TryWriteBytes(Reserve(16));
+    }
+
+    /// <summary>Writes a <see cref="DateTime"/>: its ticks and its <see cref="DateTime.Kind"/>.</summary>
+    public void Append(DateTime value)
+    {
+        WriteTag(KeyTag.DateTime);
+        WriteFixed64((ulong)value.Ticks);
+        WriteByte((byte)value.Kind);
+    }
+
+    /// <summary>Writes a <see cref="DateTimeOffset"/>: its local ticks and its offset.</summary>
+    public void Append(DateTimeOffset value)
+    {
+        WriteTag(KeyTag.DateTimeOffset);
+        WriteFixed64((ulong)value.Ticks);
+        WriteFixed64((ulong)value.Offset.Ticks);
+    }
+
+    /// <summary>Writes a <see cref="TimeSpan"/>.</summary>
+    public void Append(TimeSpan value)
+    {
+        WriteTag(KeyTag.TimeSpan);
+        WriteFixed64((ulong)value.Ticks);
+    }
+
+    /// <summary>Writes a <see cref="DateOnly"/>.</summary>
+    public void Append(DateOnly value)
+    {
+        WriteTag(KeyTag.DateOnly);
+        WriteFixed32((uint)value.DayNumber);
+    }
+
+    /// <summary>Writes a <see cref="TimeOnly"/>.</summary>
+    public void Append(TimeOnly value)
+    {
+        WriteTag(KeyTag.TimeOnly);
+        WriteFixed64((ulong)value.Ticks);
+    }
+
+    /// <summary>Writes bytes by content, or <see langword="null"/>.</summary>
+    public void Append(byte[]? value)
+    {
+        if (value is null)
+        {
+            AppendNull();
+            return;
+        }
+
+        Append(new ReadOnlySpan<byte>(value));
+    }
+
+    /// <summary>Writes bytes by content.</summary>
+    public void Append(ReadOnlyMemory<byte> value) => Append(value.Span);
+
+    /// <summary>Writes bytes by content; runs over <see cref="InlineLimit"/> bytes are keyed by SHA-256.</summary>
+    public void Append(ReadOnlySpan<byte> value)
+    {
+        WriteTag(KeyTag.Bytes);
+        WriteBytesOrDigest(value);
+    }
+
+    /// <summary>Writes an enum by its underlying value.</summary>
+    public void AppendEnum<TEnum>(TEnum value) where TEnum : struct, Enum
+    {
+        WriteTag(KeyTag.Enum);
+        var size = Unsafe.SizeOf<TEnum>();
+        WriteByte((byte)size);
+        var target = Reserve(size);
+        MemoryMarshal.AsBytes(new ReadOnlySpan<TEnum>(in value)).CopyTo(target);
+        if (!BitConverter.IsLittleEndian)
+        {
+            target.Reverse();
+        }
+    }
+
+    /// <summary>Starts a sequence of <paramref name="count"/> elements; write each element after it.</summary>
+    public void BeginSequence(int count)
+    {
+        WriteTag(KeyTag.Sequence);
+        WriteVarUInt((uint)count);
+    }
+
+    /// <summary>Starts a composite value of type <paramref name="typeName"/>; write its members after it.</summary>
+    public void BeginObject(string typeName)
+    {
+        WriteTag(KeyTag.Object);
+        WriteString(typeName);
+    }
+
+    /// <summary>Writes a value that encodes itself.</summary>
+    public void AppendEncodable<T>(T? value) where T : ICacheKeyEncodable
+    {
+        if (value is null)
+        {
+            AppendNull();
+            return;
+        }
+
+        value.WriteCacheKey(ref this);
+    }
+
+    /// <summary>
+    /// Writes a boxed value of any keyable runtime type. Used by <see cref="CacheManager.GenerateKey"/>;
+    /// generated code calls the typed overloads instead.
+    /// </summary>
+    /// <exception cref="ArgumentException">The value's type has no deterministic encoding.</exception>
+    public void AppendObject(object? value, string parameterName)
+    {
+        switch (value)
+        {
+            case null: AppendNull(); break;
+            case string s: Append(s); break;
+            case bool b: Append(b); break;
+            case int i: Append(i); break;
+            case long l: Append(l); break;
+            case double d: Append(d); break;
+            case float f: Append(f); break;
+            case decimal m: Append(m); break;
+            case byte u8: Append(u8); break;
+            case sbyte i8: Append(i8); break;
+            case short i16: Append(i16); break;
+            case ushort u16: Append(u16); break;
+            case uint u32: Append(u32); break;
+            case ulong u64: Append(u64); break;
+            case Int128 i128: Append(i128); break;
+            case UInt128 u128: Append(u128); break;
+            case Half h: Append(h); break;
+            case char c: Append(c); break;
+            case Guid g: Append(g); break;
+            case DateTime dt: Append(dt); break;
+            case DateTimeOffset dto: Append(dto); break;
+            case TimeSpan ts: Append(ts); break;
+            case DateOnly d: Append(d); break;
+            case TimeOnly t: Append(t); break;
+            case byte[] bytes: Append(bytes); break;
+            case ReadOnlyMemory<byte> rom: Append(rom.Span); break;
+            case Memory<byte> mem: Append(mem.Span); break;
+            case Enum e: AppendBoxedEnum(e); break;
+            case ICacheKeyEncodable encodable: encodable.WriteCacheKey(ref this); break;
+            case System.Collections.IEnumerable sequence: AppendBoxedSequence(sequence, parameterName); break;
+            default:
+                throw new ArgumentException(
+                    $"Parameter '{parameterName}' has type '{value.GetType().FullName}', which has no deterministic cache-key encoding. " +
+                    $"Pass a primitive, string, Guid, date/time, byte[], enum or a sequence of those, or implement {nameof(ICacheKeyEncodable)}.",
+                    parameterName);
+        }
+    }
+
+    private void AppendBoxedEnum(Enum value)
+    {
+        WriteTag(KeyTag.Enum);
+        // Boxed enums arrive without a static type, so the width comes from the type code.
+        switch (value.GetTypeCode())
+        {
+            case TypeCode.Byte or TypeCode.SByte:
+                WriteByte(1);
+                WriteByte(unchecked((byte)Convert.ToInt64(value, System.Globalization.CultureInfo.InvariantCulture)));
+                break;
+            case TypeCode.Int16 or TypeCode.UInt16:
+                WriteByte(2);
+                BinaryPrimitives.WriteUInt16LittleEndian(Reserve(2), unchecked((ushort)Convert.ToInt64(value, System.Globalization.CultureInfo.InvariantCulture)));
+                break;
+            case TypeCode.Int32 or TypeCode.UInt32:
+                WriteByte(4);
+                WriteFixed32(unchecked((uint)Convert.ToInt64(value, System.Globalization.CultureInfo.InvariantCulture)));
+                break;
+            default:
+                WriteByte(8);
+                WriteFixed64(value.GetTypeCode() == TypeCode.UInt64
+                    ? Convert.ToUInt64(value, System.Globalization.CultureInfo.InvariantCulture)
+                    : unchecked((ulong)Convert.ToInt64(value, System.Globalization.CultureInfo.InvariantCulture)));
+                break;
+        }
+    }
+
+    private void AppendBoxedSequence(System.Collections.IEnumerable sequence, string parameterName)
+    {
+        var items = new List<object?>();
+        foreach (var item in sequence)
+        {
+            items.Add(item);
+        }
+
+        BeginSequence(items.Count);
+        foreach (var item in items)
+        {
+            AppendObject(item, parameterName);
+        }
+    }
+
+    /// <summary>Hashes the bytes written so far with XxHash128: the in-process key.</summary>
+    public readonly KeyHash ComputeHash() => KeyHash.Compute(Written);
+
+    /// <summary>Copies the key out of the builder. Allocates: call it only on a miss.</summary>
+    public readonly CacheKey ToCacheKey() => new(Written.ToArray());
+
+    /// <summary>Returns any pooled buffer.</summary>
+    public void Dispose()
+    {
+        var rented = _rented;
+        _rented = null;
+        _buffer = default;
+        _position = 0;
+        if (rented is not null)
+        {
+            ArrayPool<byte>.Shared.Return(rented);
+        }
+    }
+
+    private void WriteTag(KeyTag tag) => WriteByte((byte)tag);
+
+    private void WriteByte(byte value) => Reserve(1)[0] = value;
+
+    private void WriteFixed32(uint value) => BinaryPrimitives.WriteUInt32LittleEndian(Reserve(4), value);
+
+    private void WriteFixed64(ulong value) => BinaryPrimitives.WriteUInt64LittleEndian(Reserve(8), value);
+
+    private void WriteVarUInt(uint value)
+    {
+        while (value >= 0x80)
+        {
+            WriteByte((byte)(value | 0x80));
+            value >>= 7;
+        }
+
+        WriteByte((byte)value);
+    }
+
+    private void WriteString(string value)
+    {
+        var length = Encoding.UTF8.GetByteCount(value);
+        if (length <= InlineLimit)
+        {
+            WriteByte(InlineMode);
+            WriteVarUInt((uint)length);
+            Encoding.UTF8.GetBytes(value, Reserve(length));
+            return;
+        }
+
+        var rented = ArrayPool<byte>.Shared.Rent(length);
+        try
+        {
+            var written = Encoding.UTF8.GetBytes(value, rented);
+            WriteDigest(rented.AsSpan(0, written));
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(rented);
+        }
+    }
+
+    private void WriteBytesOrDigest(ReadOnlySpan<byte> value)
+    {
+        if (value.Length <= InlineLimit)
+        {
+            WriteByte(InlineMode);
+            WriteVarUInt((uint)value.Length);
+            value.CopyTo(Reserve(value.Length));
+            return;
+        }
+
+        WriteDigest(value);
+    }
+
+    private void WriteDigest(ReadOnlySpan<byte> value)
+    {
+        WriteByte(DigestMode);
+        WriteVarUInt((uint)value.Length);
+        SHA256.HashData(value, Reserve(SHA256.HashSizeInBytes));
+    }
+
+    private Span<byte> Reserve(int count)
+    {
+        if (_buffer.Length - _position < count)
+        {
+            Grow(count);
+        }
+
+        var span = _buffer.Slice(_position, count);
+        _position += count;
+        return span;
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void Grow(int count)
+    {
+        var next = ArrayPool<byte>.Shared.Rent(Math.Max(_buffer.Length * 2, _position + count + 64));
+        _buffer[.._position].CopyTo(next);
+        var old = _rented;
+        _buffer = next;
+        _rented = next;
+        if (old is not null)
+        {
+            ArrayPool<byte>.Shared.Return(old);
+        }
+    }
+}
+
+/// <summary>A 128-bit XxHash of a canonical key: the in-process dictionary key.</summary>
+/// <remarks>
+/// A hash is only a bucket: every memory entry also keeps its full canonical key and compares it on a
+/// hit, so two keys that share a hash can never return each other's values.
+/// </remarks>
+public readonly struct KeyHash : IEquatable<KeyHash>
+{
+    private readonly ulong _high;
+    private readonly ulong _low;
+
+    private KeyHash(ulong high, ulong low)
+    {
+        _high = high;
+        _low = low;
+    }
+
+    /// <summary>Hashes <paramref name="canonicalKey"/>.</summary>
+    public static KeyHash Compute(ReadOnlySpan<byte> canonicalKey)
+    {
+        var hash = XxHash128.HashToUInt128(canonicalKey);
+        return new KeyHash((ulong)(hash >> 64), (ulong)hash);
+    }
+
+    /// <inheritdoc/>
+    public bool Equals(KeyHash other) => _low == other._low && _high == other._high;
+
+    /// <inheritdoc/>
+    public override bool Equals(object? obj) => obj is KeyHash other && Equals(other);
+
+    /// <inheritdoc/>
+    public override int GetHashCode() => unchecked((int)_low ^ (int)(_low >> 32));
+
+    /// <summary>Compares two hashes.</summary>
+    public static bool operator ==(KeyHash left, KeyHash right) => left.Equals(right);
+
+    /// <summary>Compares two hashes.</summary>
+    public static bool operator !=(KeyHash left, KeyHash right) => !left.Equals(right);
+
+    /// <inheritdoc/>
+    public override string ToString() => $"{_high:x16}{_low:x16}";
+}
