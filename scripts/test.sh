@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# The README's test command: installs what the tests need, runs every test project,
+# and ends with one line "N passed, N failed" counted from the TRX results.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+root=$(pwd)
+
+as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
+
+if ! command -v redis-server >/dev/null 2>&1; then
+  echo "== installing redis-server (Debian)"
+  as_root apt-get update -qq && as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server >/dev/null
+fi
+# The package starts a system service on 6379; the tests start their own servers on free ports.
+if command -v systemctl >/dev/null 2>&1; then as_root systemctl stop redis-server >/dev/null 2>&1 || true; fi
+
+if [ ! -f tests/node_modules/s3rver/package.json ]; then
+  echo "== installing the S3 test server (npm, pinned in tests/package.json)"
+  npm ci --prefix tests --no-audit --no-fund --loglevel=error
+fi
+
+command -v redis-server >/dev/null 2>&1 || echo "warning: redis-server is still missing; the Redis tests will fail"
+[ -f tests/node_modules/s3rver/package.json ] || echo "warning: s3rver is still missing; the S3 tests will fail"
+
+results="$root/TestResults"
+rm -rf "$results"
+echo "== dotnet test"
+dotnet test CachedMethods.sln -c Release --logger "trx" --logger "console;verbosity=minimal" --results-directory "$results" "$@"
+status=$?
+
+passed=0; failed=0
+shopt -s nullglob
+for trx in "$results"/*.trx; do
+  counters=$(grep -o '<Counters [^>]*>' "$trx" | head -n 1)
+  p=$(sed -n 's/.* passed="\([0-9]*\)".*/\1/p' <<<"$counters")
+  f=$(sed -n 's/.* failed="\([0-9]*\)".*/\1/p' <<<"$counters")
+  passed=$((passed + ${p:-0})); failed=$((failed + ${f:-0}))
+done
+if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then
+  echo "dotnet test exited with $status (a build error or a crashed test host)"
+fi
+echo "$passed passed, $failed failed"
+[ "$status" -eq 0 ] && [ "$failed" -eq 0 ]
