@@ -114,6 +114,7 @@ public sealed class CacheOptions
         if (Read("S3_CACHE_BUCKET") is { } bucket) S3.Bucket = bucket;
         if (Read("S3_CACHE_REGION") is { } region) S3.Region = region;
         if (Read("S3_CACHE_SERVICE_URL") is { } serviceUrl) S3.ServiceUrl = serviceUrl;
+        if (Read("S3_CACHE_COMPATIBILITY_MODE") is { } compatibility) S3.CompatibilityMode = ParseBool("S3_CACHE_COMPATIBILITY_MODE", compatibility);
         if (Read("CACHE_WORKER_ID") is { } cacheWorker) WorkerId = cacheWorker;
         if (Read("CELERY_WORKER_ID") is { } celeryWorker) WorkerId = celeryWorker;
         if (Read("AWS_BATCH_JOB_ID") is { } job) BatchJobId = job;
@@ -123,6 +124,13 @@ public sealed class CacheOptions
         int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var parsed) && parsed >= min && parsed <= max
             ? parsed
             : throw new CacheConfigurationException($"{name}='{value}' is not a whole number from {min} to {max}.");
+
+    private static bool ParseBool(string name, string value) => value.ToLowerInvariant() switch
+    {
+        "1" or "true" or "yes" => true,
+        "0" or "false" or "no" => false,
+        _ => throw new CacheConfigurationException($"{name}='{value}' is not true or false."),
+    };
 
     private static double ParseDouble(string name, string value) =>
         double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var parsed) && parsed >= 0 && double.IsFinite(parsed)
@@ -194,7 +202,7 @@ public sealed class S3Settings
 
     /// <summary>
     /// Relaxes request checksums and chunked uploads for S3-compatible test servers that do not
-    /// implement them. Leave <see langword="false"/> against AWS.
+    /// implement them (<c>S3_CACHE_COMPATIBILITY_MODE</c>). Leave <see langword="false"/> against AWS.
     /// </summary>
     public bool CompatibilityMode { get; set; }
 
