@@ -1,0 +1,33 @@
+using System.Net;
+using Microsoft.Extensions.Logging;
+using StackExchange.Redis;
+
+namespace CachedMethods.Redis.Internal;
+
+/// <summary>The log events of the Redis store. None of them is on the hot path.</summary>
+internal static partial class RedisLog
+{
+    [LoggerMessage(EventId = 2001, Level = LogLevel.Warning,
+        Message = "Redis is not reachable at {Endpoints}; the Redis tier is skipped until the background reconnect succeeds")]
+    public static partial void NotConnectedAtStartup(ILogger logger, string endpoints);
+
+    [LoggerMessage(EventId = 2002, Level = LogLevel.Warning,
+        Message = "Redis connection to {EndPoint} ({ConnectionType}) failed: {FailureType}; reconnecting in the background")]
+    public static partial void ConnectionFailed(ILogger logger, EndPoint? endPoint, ConnectionType connectionType, ConnectionFailureType failureType, Exception? exception);
+
+    [LoggerMessage(EventId = 2003, Level = LogLevel.Debug,
+        Message = "Redis reconnect to {EndPoint} ({ConnectionType}) failed again: {FailureType}")]
+    public static partial void ConnectionStillFailing(ILogger logger, EndPoint? endPoint, ConnectionType connectionType, ConnectionFailureType failureType);
+
+    [LoggerMessage(EventId = 2004, Level = LogLevel.Information,
+        Message = "Redis connection to {EndPoint} ({ConnectionType}) restored")]
+    public static partial void ConnectionRestored(ILogger logger, EndPoint? endPoint, ConnectionType connectionType);
+
+    [LoggerMessage(EventId = 2005, Level = LogLevel.Warning,
+        Message = "Redis primary {EndPoint} is not connected; its keys under '{KeyPrefix}' were not cleared")]
+    public static partial void ClearSkippedServer(ILogger logger, EndPoint endPoint, string keyPrefix);
+
+    [LoggerMessage(EventId = 2006, Level = LogLevel.Information,
+        Message = "Cleared {Count} Redis keys under '{KeyPrefix}'")]
+    public static partial void Cleared(ILogger logger, long count, string keyPrefix);
+}
