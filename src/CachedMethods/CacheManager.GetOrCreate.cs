@@ -35,7 +35,7 @@ public sealed partial class CacheManager
                 return new ValueTask<T>(value);
             }
 
-            return GetOrCreateCoreAsync(builder.ToCacheKey(), state, factory, options ?? _defaultEntryOptions, cancellationToken);
+            return GetOrCreateCoreAsync(builder.ToCacheKey(), state, factory, WithPrefixTags(key, options ?? _defaultEntryOptions), cancellationToken);
         }
         finally
         {
@@ -63,10 +63,11 @@ public sealed partial class CacheManager
     public T GetOrCreate<T>(string key, Func<T> factory, CacheEntryOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(factory);
-        return GetOrCreate(CacheKey.FromString(key), factory, static f => f(), options);
+        return GetOrCreate(CacheKey.FromString(key), factory, static f => f(), WithPrefixTags(key, options ?? _defaultEntryOptions));
     }
 
     /// <summary>The synchronous form, with state for a static factory.</summary>
+    /// <remarks>Refresh-ahead, fail-safe timeouts and distributed single-flight need the asynchronous form.</remarks>
     public T GetOrCreate<TState, T>(CacheKey key, TState state, Func<TState, T> factory, CacheEntryOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(key);
@@ -117,20 +118,38 @@ public sealed partial class CacheManager
         }
 
         CountMiss(options.Tiers);
+        var stale = default(LowerRead<T>);
+        if (_memory is not null && UsesMemory(options))
+        {
+            switch (_memory.TryGetForUpdate(key, out T cached))
+            {
+                case MemoryLookup.Fresh:
+                    _memoryCounters.Hit();
+                    return new ValueTask<T>(cached);
+                case MemoryLookup.DueForRefresh:
+                    _memoryCounters.Hit();
+                    StartRefresh(key, state, factory, options);
+                    return new ValueTask<T>(cached);
+                case MemoryLookup.Stale:
+                    stale = LowerRead<T>.StaleOnly(cached);
+                    break;
+            }
+        }
+
         var flight = new Flight<T>();
         while (true)
         {
             var existing = _flights.GetOrAdd(key, flight);
             if (ReferenceEquals(existing, flight))
             {
-                _ = LeadAsync(key, flight, state, factory, options);
+                _ = LeadAsync(key, flight, state, factory, options, stale);
                 return flight.WaitAsync(cancellationToken);
             }
 
             if (existing is not Flight<T> running)
             {
                 // Another result type is being computed under the same key right now: no sharing, no harm.
-                return LoadOrCreateAsync(key, state, factory, options, cancellationToken);
+                return LoadOrCreateAsync(key, state, factory, options, stale, cancellationToken);
             }
 
             if (running.TryJoin())
@@ -143,11 +162,11 @@ public sealed partial class CacheManager
         }
     }
 
-    private async Task LeadAsync<TState, T>(CacheKey key, Flight<T> flight, TState state, Func<TState, CancellationToken, ValueTask<T>> factory, CacheEntryOptions options)
+    private async Task LeadAsync<TState, T>(CacheKey key, Flight<T> flight, TState state, Func<TState, CancellationToken, ValueTask<T>> factory, CacheEntryOptions options, LowerRead<T> stale)
     {
         try
         {
-            var value = await LoadOrCreateAsync(key, state, factory, options, flight.Token).ConfigureAwait(false);
+            var value = await LoadOrCreateAsync(key, state, factory, options, stale, flight.Token).ConfigureAwait(false);
             _flights.TryRemove(new KeyValuePair<CacheKey, object>(key, flight));
             flight.Complete(value);
         }
@@ -158,35 +177,45 @@ public sealed partial class CacheManager
         }
     }
 
-    private async ValueTask<T> LoadOrCreateAsync<TState, T>(CacheKey key, TState state, Func<TState, CancellationToken, ValueTask<T>> factory, CacheEntryOptions options, CancellationToken cancellationToken)
+    private async ValueTask<T> LoadOrCreateAsync<TState, T>(CacheKey key, TState state, Func<TState, CancellationToken, ValueTask<T>> factory, CacheEntryOptions options, LowerRead<T> stale, CancellationToken cancellationToken)
     {
-        var found = await ReadBelowMemoryAsync<T>(key, options.Tiers, cancellationToken).ConfigureAwait(false);
-        if (found.HasValue)
+        var policy = PolicyOf(options);
+        var found = await ReadBelowMemoryAsync<T>(key, options.Tiers, cancellationToken, policy.RefreshFraction).ConfigureAwait(false);
+        if (found.Found)
         {
-            return found.Value!;
+            if (found.RefreshDue)
+            {
+                StartRefresh(key, state, factory, options);
+            }
+
+            return found.Value;
         }
 
-        var value = await factory(state, cancellationToken).ConfigureAwait(false);
-        if (Prepare(key, value, options, throwIfUnserializable: false) is { } entry)
+        if (!stale.HasStale && found.HasStale)
         {
-            // The caller's value is ready; a cancelled caller still leaves the entry stored.
-            await WriteAsync(key, value, entry, options, CancellationToken.None).ConfigureAwait(false);
+            stale = found;
         }
 
-        return value;
+        if (policy.Distributed && _coordinator is not null && _redis is { IsUsable: true })
+        {
+            return await ComputeAcrossFleetAsync(key, state, factory, options, policy, stale, cancellationToken).ConfigureAwait(false);
+        }
+
+        return await ComputeAsync(key, state, factory, options, policy, stale, cancellationToken).ConfigureAwait(false);
     }
 
     private T LoadOrCreateSync<TState, T>(CacheKey key, TState state, Func<TState, T> factory, CacheEntryOptions options)
     {
-        if (TryGetBelowMemory(key, options.Tiers, out T found))
+        var found = ReadBelowMemorySync<T>(key, options.Tiers);
+        if (found.Found)
         {
-            return found;
+            return found.Value;
         }
 
         var value = factory(state);
         if (Prepare(key, value, options, throwIfUnserializable: false) is { } entry)
         {
-            WriteSync(key, value, entry, options);
+            WriteSync(key, value, entry);
         }
 
         return value;

@@ -8,7 +8,11 @@ public sealed partial class CacheManager
     /// Looks <paramref name="canonicalKey"/> up in the memory tier only. Takes no lock and allocates
     /// nothing: generated wrappers call it with a key built on the stack before anything else.
     /// </summary>
-    /// <returns><see langword="true"/> on a hit, even when the cached value is <see langword="null"/>.</returns>
+    /// <returns>
+    /// <see langword="true"/> on a fresh hit, even when the cached value is <see langword="null"/>;
+    /// <see langword="false"/> on a miss and for an entry due for refresh-ahead, which the get-or-create
+    /// path then returns while it refreshes the entry.
+    /// </returns>
     public bool TryGetMemory<T>(ReadOnlySpan<byte> canonicalKey, out T value)
     {
         if (_memory is not null && _memory.TryGet(canonicalKey, KeyHash.Compute(canonicalKey), out value))
@@ -35,8 +39,7 @@ public sealed partial class CacheManager
                 return true;
             }
 
-            CountMiss(CacheTiers.All);
-            return TryGetBelowMemory(builder.ToCacheKey(), CacheTiers.All, out value);
+            return TryGetBelowMemoryCounted(builder.ToCacheKey(), out value);
         }
         finally
         {
@@ -48,13 +51,7 @@ public sealed partial class CacheManager
     public bool TryGet<T>(CacheKey key, out T value)
     {
         ArgumentNullException.ThrowIfNull(key);
-        if (TryGetMemory(key.Canonical, out value))
-        {
-            return true;
-        }
-
-        CountMiss(CacheTiers.All);
-        return TryGetBelowMemory(key, CacheTiers.All, out value);
+        return TryGetMemory(key.Canonical, out value) || TryGetBelowMemoryCounted(key, out value);
     }
 
     /// <summary>Reads <paramref name="key"/>; the result tells a cached <see langword="null"/> from a miss.</summary>
@@ -76,67 +73,34 @@ public sealed partial class CacheManager
             return new ValueTask<CacheResult<T>>(CacheResult<T>.Hit(value));
         }
 
+        return GetBelowMemoryAsync<T>(key, cancellationToken);
+    }
+
+    private bool TryGetBelowMemoryCounted<T>(CacheKey key, out T value)
+    {
         CountMiss(CacheTiers.All);
-        return ReadBelowMemoryAsync<T>(key, CacheTiers.All, cancellationToken);
-    }
-
-    private bool TryGetBelowMemory<T>(CacheKey key, CacheTiers tiers, out T value)
-    {
-        for (var i = 0; i < _stores.Length; i++)
+        if (_memory?.TryGetForUpdate(key, out value) is MemoryLookup.DueForRefresh)
         {
-            var store = _stores[i];
-            if ((tiers & store.Tier) == 0 || !store.CanRunSynchronously)
-            {
-                continue;
-            }
-
-            var frame = store.Get(key.StorageId);
-            var damaged = false;
-            if (frame is not null && TryOpen(store, key, frame, out value, out var expiresAt, out damaged))
-            {
-                store.Counters.Hit();
-                PromoteSync(key, value, frame, expiresAt, i, tiers);
-                return true;
-            }
-
-            store.Counters.Miss();
-            if (frame is not null && damaged)
-            {
-                store.Delete(key.StorageId);
-            }
+            _memoryCounters.Hit();
+            return true;
         }
 
-        value = default!;
-        return false;
+        var read = ReadBelowMemorySync<T>(key, CacheTiers.All);
+        value = read.Value;
+        return read.Found;
     }
 
-    private async ValueTask<CacheResult<T>> ReadBelowMemoryAsync<T>(CacheKey key, CacheTiers tiers, CancellationToken cancellationToken)
+    private async ValueTask<CacheResult<T>> GetBelowMemoryAsync<T>(CacheKey key, CancellationToken cancellationToken)
     {
-        for (var i = 0; i < _stores.Length; i++)
+        CountMiss(CacheTiers.All);
+        if (_memory?.TryGetForUpdate(key, out T cached) is MemoryLookup.DueForRefresh)
         {
-            var store = _stores[i];
-            if ((tiers & store.Tier) == 0)
-            {
-                continue;
-            }
-
-            var frame = await store.GetAsync(key.StorageId, cancellationToken).ConfigureAwait(false);
-            var damaged = false;
-            if (frame is not null && TryOpen<T>(store, key, frame, out var value, out var expiresAt, out damaged))
-            {
-                store.Counters.Hit();
-                await PromoteAsync(key, value, frame, expiresAt, i, tiers, cancellationToken).ConfigureAwait(false);
-                return CacheResult<T>.Hit(value);
-            }
-
-            store.Counters.Miss();
-            if (frame is not null && damaged)
-            {
-                await store.DeleteAsync(key.StorageId, cancellationToken).ConfigureAwait(false);
-            }
+            _memoryCounters.Hit();
+            return CacheResult<T>.Hit(cached);
         }
 
-        return CacheResult<T>.Miss;
+        var read = await ReadBelowMemoryAsync<T>(key, CacheTiers.All, cancellationToken).ConfigureAwait(false);
+        return read.Found ? CacheResult<T>.Hit(read.Value) : CacheResult<T>.Miss;
     }
 
     /// <summary>Counts a request that the memory tier did not answer.</summary>
@@ -149,82 +113,182 @@ public sealed partial class CacheManager
         }
     }
 
-    /// <summary>Checks a frame read from <paramref name="store"/> and deserializes it; a bad frame is a miss.</summary>
-    private bool TryOpen<T>(GuardedStore store, CacheKey key, byte[] frame, out T value, out DateTimeOffset expiresAt, out bool damaged)
+    private LowerRead<T> ReadBelowMemorySync<T>(CacheKey key, CacheTiers tiers, double refreshFraction = 0)
+    {
+        var stale = default(LowerRead<T>);
+        for (var i = 0; i < _stores.Length; i++)
+        {
+            var store = _stores[i];
+            if ((tiers & store.Tier) == 0 || !store.CanRunSynchronously)
+            {
+                continue;
+            }
+
+            var frame = store.Get(key.StorageId);
+            T value = default!;
+            EnvelopeContent content = default;
+            var status = frame is null ? OpenStatus.Missing : TryOpen(store, key, frame, out value, out content);
+            if (status == OpenStatus.Fresh && !IsInvalidatedByTagsLocally(content))
+            {
+                store.Counters.Hit();
+                PromoteSync(key, value, frame!, content, i, tiers);
+                return LowerRead<T>.Hit(value, IsDueForRefresh(content, refreshFraction));
+            }
+
+            store.Counters.Miss();
+            if (status == OpenStatus.Stale && !stale.HasStale)
+            {
+                stale = LowerRead<T>.StaleOnly(value);
+            }
+            else if (status == OpenStatus.Damaged)
+            {
+                store.Delete(key.StorageId);
+            }
+        }
+
+        return stale;
+    }
+
+    private async ValueTask<LowerRead<T>> ReadBelowMemoryAsync<T>(CacheKey key, CacheTiers tiers, CancellationToken cancellationToken, double refreshFraction = 0)
+    {
+        var stale = default(LowerRead<T>);
+        for (var i = 0; i < _stores.Length; i++)
+        {
+            var store = _stores[i];
+            if ((tiers & store.Tier) == 0)
+            {
+                continue;
+            }
+
+            var frame = await store.GetAsync(key.StorageId, cancellationToken).ConfigureAwait(false);
+            T value = default!;
+            EnvelopeContent content = default;
+            var status = frame is null ? OpenStatus.Missing : TryOpen(store, key, frame, out value, out content);
+            if (status == OpenStatus.Fresh && await IsInvalidatedByTagsAsync(content, cancellationToken).ConfigureAwait(false))
+            {
+                status = OpenStatus.Damaged;
+            }
+
+            if (status == OpenStatus.Fresh)
+            {
+                store.Counters.Hit();
+                await PromoteAsync(key, value, frame!, content, i, tiers, cancellationToken).ConfigureAwait(false);
+                return LowerRead<T>.Hit(value, IsDueForRefresh(content, refreshFraction));
+            }
+
+            store.Counters.Miss();
+            if (status == OpenStatus.Stale && !stale.HasStale)
+            {
+                stale = LowerRead<T>.StaleOnly(value);
+            }
+            else if (status == OpenStatus.Damaged)
+            {
+                await store.DeleteAsync(key.StorageId, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        return stale;
+    }
+
+    /// <summary>Checks a frame read from <paramref name="store"/> and deserializes it.</summary>
+    private OpenStatus TryOpen<T>(GuardedStore store, CacheKey key, byte[] frame, out T value, out EnvelopeContent content)
     {
         value = default!;
-        expiresAt = default;
-        var status = Envelope.TryRead(frame, key.Digest, _time.GetUtcNow(), out var content);
+        var status = Envelope.TryRead(frame, key.Digest, _time.GetUtcNow(), out content);
         if (status != EnvelopeStatus.Valid)
         {
-            damaged = true;
             if (status != EnvelopeStatus.Expired)
             {
                 Log.BadEntry(_logger, key.StorageId, store.Name, status.ToString().ToLowerInvariant());
             }
 
-            return false;
+            return OpenStatus.Damaged;
         }
 
         try
         {
             value = _serializer.Deserialize<T>(content.Payload);
-            expiresAt = content.ExpiresAt;
-            damaged = false;
-            return true;
         }
         catch (Exception ex)
         {
-            // Bytes another version or another type wrote: a miss, and the entry is replaced below.
+            // Bytes another version or another type wrote: a miss, and the entry is replaced.
             Log.UnreadableEntry(_logger, key.StorageId, store.Name, typeof(T).FullName ?? typeof(T).Name, ex);
-            damaged = true;
-            return false;
+            return OpenStatus.Damaged;
         }
+
+        return content.IsStale ? OpenStatus.Stale : OpenStatus.Fresh;
     }
 
-    private void PromoteSync<T>(CacheKey key, T value, byte[] frame, DateTimeOffset expiresAt, int foundAt, CacheTiers tiers)
+    private bool IsDueForRefresh(in EnvelopeContent content, double fraction) =>
+        fraction is > 0 and < 1 && _time.GetUtcNow() - content.CreatedAt >= (content.ExpiresAt - content.CreatedAt) * fraction;
+
+    private void PromoteSync<T>(CacheKey key, T value, byte[] frame, in EnvelopeContent content, int foundAt, CacheTiers tiers)
     {
-        var remaining = expiresAt - _time.GetUtcNow();
+        var remaining = content.ExpiresAt - _time.GetUtcNow();
         if (remaining <= TimeSpan.Zero)
         {
             return;
         }
 
-        if ((tiers & CacheTiers.Memory) != 0)
-        {
-            _memory?.Set(key, value, frame.Length - Envelope.HeaderSize - Envelope.TrailerSize, remaining);
-        }
-
+        PromoteToMemory(key, value, content, remaining, tiers);
         for (var i = 0; i < foundAt; i++)
         {
             var store = _stores[i];
-            if ((tiers & store.Tier) != 0)
+            if ((tiers & store.Tier) != 0 && Admits(store, content.Payload.Length))
             {
-                WriteFrameSync(store, key.StorageId, frame, remaining);
+                WriteFrameSync(store, key.StorageId, frame, content.RetainUntil - _time.GetUtcNow());
             }
         }
     }
 
-    private async ValueTask PromoteAsync<T>(CacheKey key, T value, byte[] frame, DateTimeOffset expiresAt, int foundAt, CacheTiers tiers, CancellationToken cancellationToken)
+    private async ValueTask PromoteAsync<T>(CacheKey key, T value, byte[] frame, EnvelopeContent content, int foundAt, CacheTiers tiers, CancellationToken cancellationToken)
     {
-        var remaining = expiresAt - _time.GetUtcNow();
+        var remaining = content.ExpiresAt - _time.GetUtcNow();
         if (remaining <= TimeSpan.Zero)
         {
             return;
         }
 
-        if ((tiers & CacheTiers.Memory) != 0)
-        {
-            _memory?.Set(key, value, frame.Length - Envelope.HeaderSize - Envelope.TrailerSize, remaining);
-        }
-
+        PromoteToMemory(key, value, content, remaining, tiers);
         for (var i = 0; i < foundAt; i++)
         {
             var store = _stores[i];
-            if ((tiers & store.Tier) != 0)
+            if ((tiers & store.Tier) != 0 && Admits(store, content.Payload.Length))
             {
-                await store.SetAsync(key.StorageId, frame, remaining, cancellationToken).ConfigureAwait(false);
+                await store.SetAsync(key.StorageId, frame, content.RetainUntil - _time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
             }
         }
+    }
+
+    private void PromoteToMemory<T>(CacheKey key, T value, in EnvelopeContent content, TimeSpan remaining, CacheTiers tiers)
+    {
+        if (_memory is null || (tiers & CacheTiers.Memory) == 0)
+        {
+            return;
+        }
+
+        if (content.Payload.Length > Options.MaxMemoryEntryBytes)
+        {
+            _memoryCounters.Skip();
+            return;
+        }
+
+        _memory.Set(key, value, content.Payload.Length, remaining, content.RetainUntil - content.ExpiresAt, refreshAfter: null, content.Tags.Count == 0 ? null : content.Tags);
+    }
+
+    private enum OpenStatus
+    {
+        Missing,
+        Fresh,
+        Stale,
+        Damaged,
+    }
+
+    /// <summary>What the tiers below memory gave: a fresh value, or only a stale one kept for fail-safe.</summary>
+    private readonly record struct LowerRead<T>(bool Found, T Value, bool HasStale, bool RefreshDue)
+    {
+        public static LowerRead<T> Hit(T value, bool refreshDue) => new(true, value, false, refreshDue);
+
+        public static LowerRead<T> StaleOnly(T value) => new(false, value, true, false);
     }
 }

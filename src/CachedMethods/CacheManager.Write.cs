@@ -10,7 +10,7 @@ public sealed partial class CacheManager
     /// <param name="value">The value; <see langword="null"/> and empty values are cached like any other.</param>
     /// <param name="ttl">Time to live; <see langword="null"/> means the default TTL.</param>
     /// <exception cref="CacheSerializationException">The value cannot be serialized; nothing was stored.</exception>
-    public void Set<T>(string key, T value, TimeSpan? ttl = null) => Set(CacheKey.FromString(key), value, EntryOptions(ttl));
+    public void Set<T>(string key, T value, TimeSpan? ttl = null) => Set(CacheKey.FromString(key), value, WithPrefixTags(key, EntryOptions(ttl)));
 
     /// <summary>Stores <paramref name="value"/> in the tiers <paramref name="options"/> allow.</summary>
     /// <exception cref="CacheSerializationException">The value cannot be serialized; nothing was stored.</exception>
@@ -25,14 +25,14 @@ public sealed partial class CacheManager
         var entry = Prepare(key, value, options ?? _defaultEntryOptions, throwIfUnserializable: true);
         if (entry is { } prepared)
         {
-            WriteSync(key, value, prepared, options ?? _defaultEntryOptions);
+            WriteSync(key, value, prepared);
         }
     }
 
     /// <summary>Stores <paramref name="value"/> in every enabled tier.</summary>
     /// <exception cref="CacheSerializationException">The value cannot be serialized; nothing was stored.</exception>
     public ValueTask SetAsync<T>(string key, T value, TimeSpan? ttl = null, CancellationToken cancellationToken = default) =>
-        SetAsync(CacheKey.FromString(key), value, EntryOptions(ttl), cancellationToken);
+        SetAsync(CacheKey.FromString(key), value, WithPrefixTags(key, EntryOptions(ttl)), cancellationToken);
 
     /// <summary>Stores <paramref name="value"/> in the tiers <paramref name="options"/> allow.</summary>
     /// <exception cref="CacheSerializationException">The value cannot be serialized; nothing was stored.</exception>
@@ -45,7 +45,7 @@ public sealed partial class CacheManager
         }
 
         var entry = Prepare(key, value, options ?? _defaultEntryOptions, throwIfUnserializable: true);
-        return entry is { } prepared ? WriteAsync(key, value, prepared, options ?? _defaultEntryOptions, cancellationToken) : ValueTask.CompletedTask;
+        return entry is { } prepared ? WriteAsync(key, value, prepared, cancellationToken) : ValueTask.CompletedTask;
     }
 
     /// <summary>Removes <paramref name="key"/> from every tier; <see langword="true"/> when any tier held it.</summary>
@@ -56,6 +56,7 @@ public sealed partial class CacheManager
     {
         ArgumentNullException.ThrowIfNull(key);
         var removed = _memory?.Remove(key) ?? false;
+        PublishInBackground(new CoherenceMessage(CoherenceKind.Remove, key.Hash.ToString()));
         foreach (var store in _stores)
         {
             if (store.CanRunSynchronously)
@@ -86,6 +87,7 @@ public sealed partial class CacheManager
             removed |= await store.DeleteAsync(key.StorageId, cancellationToken).ConfigureAwait(false);
         }
 
+        await PublishAsync(new CoherenceMessage(CoherenceKind.Remove, key.Hash.ToString())).ConfigureAwait(false);
         return removed;
     }
 
@@ -99,6 +101,7 @@ public sealed partial class CacheManager
         if ((tiers & CacheTiers.Memory) != 0 && _memory is not null)
         {
             removed += _memory.Clear();
+            PublishInBackground(new CoherenceMessage(CoherenceKind.Clear, ""));
         }
 
         foreach (var store in _stores)
@@ -138,19 +141,35 @@ public sealed partial class CacheManager
             }
         }
 
+        if ((tiers & CacheTiers.Memory) != 0)
+        {
+            await PublishAsync(new CoherenceMessage(CoherenceKind.Clear, "")).ConfigureAwait(false);
+        }
+
         return removed;
     }
 
     private CacheEntryOptions EntryOptions(TimeSpan? ttl) =>
         ttl is null ? _defaultEntryOptions : new CacheEntryOptions { Ttl = ttl };
 
+    /// <summary>The entry's settings with the engine's defaults filled in.</summary>
+    private EntryPolicy PolicyOf(CacheEntryOptions options) => new(
+        options.Ttl ?? Options.DefaultTtl,
+        options.FailSafeMaxStaleness ?? TimeSpan.FromSeconds(Options.FailSafeMaxStalenessSeconds),
+        options.RefreshAheadFraction ?? Options.RefreshAheadFraction,
+        options.SoftTimeout ?? TimeSpan.FromMilliseconds(Options.SoftTimeoutMs),
+        options.HardTimeout ?? TimeSpan.FromMilliseconds(Options.HardTimeoutMs),
+        (options.DistributedSingleFlight ?? Options.DistributedSingleFlight) && (options.Tiers & CacheTiers.Redis) != 0,
+        options.Tags,
+        options.Tiers);
+
     /// <summary>Serializes once for every tier; <see langword="null"/> when nothing should be stored.</summary>
     private PreparedEntry? Prepare<T>(CacheKey key, T value, CacheEntryOptions options, bool throwIfUnserializable)
     {
-        var ttl = options.Ttl ?? Options.DefaultTtl;
-        if (ttl <= TimeSpan.Zero)
+        var policy = PolicyOf(options);
+        if (policy.Ttl <= TimeSpan.Zero)
         {
-            throw new ArgumentOutOfRangeException(nameof(options), ttl, "A cache TTL must be positive.");
+            throw new ArgumentOutOfRangeException(nameof(options), policy.Ttl, "A cache TTL must be positive.");
         }
 
         var buffer = new ArrayBufferWriter<byte>(256);
@@ -172,17 +191,16 @@ public sealed partial class CacheManager
 
         var now = _time.GetUtcNow();
         var needsFrame = _stores.Length > 0 && (options.Tiers & (CacheTiers.Redis | CacheTiers.Persistent)) != 0;
-        var frame = needsFrame ? Envelope.Create(key.Digest, buffer.WrittenSpan, now, now + ttl) : null;
-        return new PreparedEntry(frame, buffer.WrittenCount, ttl);
+        var frame = needsFrame
+            ? Envelope.Create(key.Digest, buffer.WrittenSpan, now, now + policy.Ttl, now + policy.Ttl + policy.Retain, policy.Tags)
+            : null;
+        return new PreparedEntry(frame, buffer.WrittenCount, policy);
     }
 
-    private void WriteSync<T>(CacheKey key, T value, PreparedEntry entry, CacheEntryOptions options)
+    private void WriteSync<T>(CacheKey key, T value, PreparedEntry entry)
     {
-        if ((options.Tiers & CacheTiers.Memory) != 0)
-        {
-            _memory?.Set(key, value, entry.PayloadLength, entry.Ttl);
-        }
-
+        WriteMemory(key, value, entry);
+        PublishInBackground(new CoherenceMessage(CoherenceKind.Remove, key.Hash.ToString()));
         if (entry.Frame is null)
         {
             return;
@@ -190,48 +208,74 @@ public sealed partial class CacheManager
 
         foreach (var store in _stores)
         {
-            if ((options.Tiers & store.Tier) != 0)
+            if ((entry.Policy.Tiers & store.Tier) != 0 && Admits(store, entry.PayloadLength))
             {
-                WriteFrameSync(store, key.StorageId, entry.Frame, entry.Ttl);
+                WriteFrameSync(store, key.StorageId, entry.Frame, entry.Policy.Ttl + entry.Policy.Retain);
             }
         }
     }
 
-    private async ValueTask WriteAsync<T>(CacheKey key, T value, PreparedEntry entry, CacheEntryOptions options, CancellationToken cancellationToken)
+    private async ValueTask WriteAsync<T>(CacheKey key, T value, PreparedEntry entry, CancellationToken cancellationToken)
     {
-        if ((options.Tiers & CacheTiers.Memory) != 0)
+        WriteMemory(key, value, entry);
+        if (entry.Frame is not null)
         {
-            _memory?.Set(key, value, entry.PayloadLength, entry.Ttl);
+            // Redis and the persistent tier are written concurrently; each is bounded by its own timeout.
+            ValueTask<bool> first = default, second = default;
+            for (var i = 0; i < _stores.Length; i++)
+            {
+                var store = _stores[i];
+                if ((entry.Policy.Tiers & store.Tier) == 0 || !Admits(store, entry.PayloadLength))
+                {
+                    continue;
+                }
+
+                var write = store.SetAsync(key.StorageId, entry.Frame, entry.Policy.Ttl + entry.Policy.Retain, cancellationToken);
+                if (i == 0)
+                {
+                    first = write;
+                }
+                else
+                {
+                    second = write;
+                }
+            }
+
+            await first.ConfigureAwait(false);
+            await second.ConfigureAwait(false);
         }
 
-        if (entry.Frame is null)
+        await PublishAsync(new CoherenceMessage(CoherenceKind.Remove, key.Hash.ToString())).ConfigureAwait(false);
+    }
+
+    private void WriteMemory<T>(CacheKey key, T value, PreparedEntry entry)
+    {
+        if (_memory is null || (entry.Policy.Tiers & CacheTiers.Memory) == 0)
         {
             return;
         }
 
-        // Redis and the persistent tier are written concurrently; each is bounded by its own timeout.
-        ValueTask<bool> first = default, second = default;
-        for (var i = 0; i < _stores.Length; i++)
+        if (entry.PayloadLength > Options.MaxMemoryEntryBytes)
         {
-            var store = _stores[i];
-            if ((options.Tiers & store.Tier) == 0)
-            {
-                continue;
-            }
-
-            var write = store.SetAsync(key.StorageId, entry.Frame, entry.Ttl, cancellationToken);
-            if (i == 0)
-            {
-                first = write;
-            }
-            else
-            {
-                second = write;
-            }
+            _memoryCounters.Skip();
+            _memory.Remove(key);
+            return;
         }
 
-        await first.ConfigureAwait(false);
-        await second.ConfigureAwait(false);
+        var refreshAfter = entry.Policy.RefreshFraction is > 0 and < 1 ? entry.Policy.Ttl * entry.Policy.RefreshFraction : (TimeSpan?)null;
+        _memory.Set(key, value, entry.PayloadLength, entry.Policy.Ttl, entry.Policy.Retain, refreshAfter, entry.Policy.Tags);
+    }
+
+    /// <summary>Admission by size: a value over a store's limit skips that store, and the skip is counted.</summary>
+    private bool Admits(GuardedStore store, int payloadLength)
+    {
+        if (store.Tier == CacheTiers.Redis && payloadLength > Options.MaxRedisEntryBytes)
+        {
+            store.Counters.Skip();
+            return false;
+        }
+
+        return true;
     }
 
     private void WriteFrameSync(GuardedStore store, string storageId, byte[] frame, TimeSpan ttl)
@@ -246,7 +290,17 @@ public sealed partial class CacheManager
         }
     }
 
-    private readonly record struct PreparedEntry(byte[]? Frame, int PayloadLength, TimeSpan Ttl);
+    private readonly record struct PreparedEntry(byte[]? Frame, int PayloadLength, EntryPolicy Policy);
+
+    private readonly record struct EntryPolicy(
+        TimeSpan Ttl,
+        TimeSpan Retain,
+        double RefreshFraction,
+        TimeSpan SoftTimeout,
+        TimeSpan HardTimeout,
+        bool Distributed,
+        IReadOnlyList<string>? Tags,
+        CacheTiers Tiers);
 }
 
 /// <summary>A value given to <c>Set</c> cannot be serialized. Nothing was stored.</summary>

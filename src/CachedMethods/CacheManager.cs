@@ -71,6 +71,7 @@ public sealed partial class CacheManager : IAsyncDisposable, IDisposable
         }
 
         _stores = new[] { _redis, _persistent }.OfType<GuardedStore>().ToArray();
+        AttachCoordinator();
         if (_stores.Any(static s => !s.CanRunSynchronously))
         {
             _backgroundWriter = new BackgroundWriter(options.BackgroundQueueCapacity, _logger);
@@ -110,13 +111,13 @@ public sealed partial class CacheManager : IAsyncDisposable, IDisposable
         var tiers = new List<TierStats>(3);
         if (_memory is not null)
         {
-            tiers.Add(new TierStats("memory", _memoryCounters.Hits, _memoryCounters.Misses, 0, _memory.Count, _memory.SizeBytes, true));
+            tiers.Add(new TierStats("memory", _memoryCounters.Hits, _memoryCounters.Misses, 0, _memory.Count, _memory.SizeBytes, true, _memoryCounters.Skipped));
         }
 
         foreach (var store in _stores)
         {
             var usage = store.GetUsage();
-            tiers.Add(new TierStats(store.Name, store.Counters.Hits, store.Counters.Misses, store.Counters.Errors, usage.Entries, usage.Bytes, store.IsUsable));
+            tiers.Add(new TierStats(store.Name, store.Counters.Hits, store.Counters.Misses, store.Counters.Errors, usage.Entries, usage.Bytes, store.IsUsable, store.Counters.Skipped));
         }
 
         var requests = _memoryCounters.Hits + Interlocked.Read(ref _requestsPastMemoryHit);
@@ -144,6 +145,7 @@ public sealed partial class CacheManager : IAsyncDisposable, IDisposable
             return;
         }
 
+        DetachCoordinator();
         if (_backgroundWriter is not null)
         {
             await _backgroundWriter.DisposeAsync().ConfigureAwait(false);
@@ -173,6 +175,7 @@ public sealed partial class CacheManager : IAsyncDisposable, IDisposable
             return;
         }
 
+        DetachCoordinator();
         foreach (var store in _stores)
         {
             if (store.Store is IDisposable disposable)

@@ -52,6 +52,39 @@ public sealed class CacheOptions
     /// <summary>Capacity of the queue that writes to stores without synchronous I/O from synchronous calls.</summary>
     public int BackgroundQueueCapacity { get; set; } = 1024;
 
+    /// <summary>Default of <see cref="CacheEntryOptions.DistributedSingleFlight"/>: one computation per key across the fleet. Default off.</summary>
+    public bool DistributedSingleFlight { get; set; }
+
+    /// <summary>Expiry of a distributed single-flight lock, renewed while its holder computes. A dead holder's lock frees after this. Default 30 s.</summary>
+    public int LockExpirySeconds { get; set; } = 30;
+
+    /// <summary>The longest a process waits for another process's computation before computing itself. Default 120 s.</summary>
+    public int LockWaitTimeoutSeconds { get; set; } = 120;
+
+    /// <summary>Default fail-safe window past the TTL, in seconds; 0 (the default) turns fail-safe off.</summary>
+    public int FailSafeMaxStalenessSeconds { get; set; }
+
+    /// <summary>Default soft timeout in ms for factories with a stale fallback; 0 (the default) means none.</summary>
+    public int SoftTimeoutMs { get; set; }
+
+    /// <summary>Default hard timeout in ms for every factory wait; 0 (the default) means none.</summary>
+    public int HardTimeoutMs { get; set; }
+
+    /// <summary>Default refresh-ahead fraction of the TTL; 0 (the default) turns it off.</summary>
+    public double RefreshAheadFraction { get; set; }
+
+    /// <summary>Values whose serialized size exceeds this skip the memory tier (and are not promoted into it). Default 8 MB.</summary>
+    public int MaxMemoryEntryBytes { get; set; } = 8 * 1024 * 1024;
+
+    /// <summary>Values whose serialized size exceeds this skip Redis. Default 16 MB.</summary>
+    public int MaxRedisEntryBytes { get; set; } = 16 * 1024 * 1024;
+
+    /// <summary>
+    /// Whether writes, deletes and invalidations are published on Redis so that every other process drops its
+    /// memory copy. Default on; needs Redis.
+    /// </summary>
+    public bool Coherence { get; set; } = true;
+
     /// <summary>Time source for every TTL decision; tests pass a fake one.</summary>
     public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
 

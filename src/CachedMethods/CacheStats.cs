@@ -21,12 +21,12 @@ public sealed record CacheStats(long TotalRequests, long TotalHits, CacheEnviron
     {
         var text = new StringBuilder();
         var c = CultureInfo.InvariantCulture;
-        text.AppendLine(c, $"{"tier",-8} {"hits",10} {"misses",10} {"hit rate",9} {"entries",9} {"size MB",9} {"errors",7}  state");
+        text.AppendLine(c, $"{"tier",-8} {"hits",10} {"misses",10} {"hit rate",9} {"entries",9} {"size MB",9} {"errors",7} {"skipped",8}  state");
         foreach (var tier in Tiers)
         {
             var entries = tier.Entries < 0 ? "?" : tier.Entries.ToString(c);
             var size = tier.SizeBytes < 0 ? "?" : tier.SizeMb.ToString("F2", c);
-            text.AppendLine(c, $"{tier.Name,-8} {tier.Hits,10} {tier.Misses,10} {tier.HitRate,9:P1} {entries,9} {size,9} {tier.Errors,7}  {(tier.Available ? "up" : "down")}");
+            text.AppendLine(c, $"{tier.Name,-8} {tier.Hits,10} {tier.Misses,10} {tier.HitRate,9:P1} {entries,9} {size,9} {tier.Errors,7} {tier.SkippedBySize,8}  {(tier.Available ? "up" : "down")}");
         }
 
         text.Append(c, $"{TotalRequests} requests, {OverallHitRate:P1} served from cache ({Environment})");
@@ -42,7 +42,8 @@ public sealed record CacheStats(long TotalRequests, long TotalHits, CacheEnviron
 /// <param name="Entries">Entries held, -1 when the store cannot tell cheaply.</param>
 /// <param name="SizeBytes">Bytes held, -1 when the store cannot tell cheaply.</param>
 /// <param name="Available">Whether the tier is serving calls now.</param>
-public sealed record TierStats(string Name, long Hits, long Misses, long Errors, long Entries, long SizeBytes, bool Available)
+/// <param name="SkippedBySize">Values not stored in (or promoted into) this tier because they exceeded its size limit.</param>
+public sealed record TierStats(string Name, long Hits, long Misses, long Errors, long Entries, long SizeBytes, bool Available, long SkippedBySize = 0)
 {
     /// <summary>Hits over reads that reached this tier.</summary>
     public double HitRate => Hits + Misses == 0 ? 0 : (double)Hits / (Hits + Misses);

@@ -58,26 +58,18 @@ public sealed class MemoryCacheTier
         if (_entries.TryGetValue(hash, out var entry) && entry.Key.AsSpan().SequenceEqual(canonicalKey))
         {
             var now = _time.GetTimestamp();
-            if (now < entry.ExpiresAtTimestamp)
+            // One comparison covers both freshness and refresh-ahead: FreshUntil is the earlier of the two.
+            if (now < entry.FreshUntil)
             {
                 if (now - entry.LastAccess > _touchGrain)
                 {
                     entry.LastAccess = now;
                 }
 
-                if (entry.Value is T typed)
-                {
-                    value = typed;
-                    return true;
-                }
-
-                if (entry.Value is null && default(T) is null)
-                {
-                    value = default!;
-                    return true;
-                }
+                return TryCast(entry, out value);
             }
-            else
+
+            if (now >= entry.RetainUntil)
             {
                 RemoveEntry(hash, entry);
             }
@@ -87,7 +79,57 @@ public sealed class MemoryCacheTier
         return false;
     }
 
-    internal void Set(CacheKey key, object? value, long serializedLength, TimeSpan timeToLive)
+    /// <summary>The slow-path read: also reports entries due for refresh or kept for fail-safe.</summary>
+    internal MemoryLookup TryGetForUpdate<T>(CacheKey key, out T value)
+    {
+        if (_entries.TryGetValue(key.Hash, out var entry) && entry.Key.AsSpan().SequenceEqual(key.Canonical) && TryCast(entry, out value))
+        {
+            var now = _time.GetTimestamp();
+            if (now < entry.FreshUntil)
+            {
+                return MemoryLookup.Fresh;
+            }
+
+            if (now < entry.ExpiresAt)
+            {
+                return MemoryLookup.DueForRefresh;
+            }
+
+            if (now < entry.RetainUntil)
+            {
+                return MemoryLookup.Stale;
+            }
+
+            RemoveEntry(key.Hash, entry);
+        }
+
+        value = default!;
+        return MemoryLookup.Miss;
+    }
+
+    private static bool TryCast<T>(Entry entry, out T value)
+    {
+        if (entry.Value is T typed)
+        {
+            value = typed;
+            return true;
+        }
+
+        if (entry.Value is null && default(T) is null)
+        {
+            value = default!;
+            return true;
+        }
+
+        value = default!;
+        return false;
+    }
+
+    internal void Set(CacheKey key, object? value, long serializedLength, TimeSpan timeToLive) =>
+        Set(key, value, serializedLength, timeToLive, TimeSpan.Zero, refreshAfter: null, tags: null);
+
+    /// <summary>Stores an entry fresh for <paramref name="timeToLive"/>, kept <paramref name="retainFor"/> longer for fail-safe.</summary>
+    internal void Set(CacheKey key, object? value, long serializedLength, TimeSpan timeToLive, TimeSpan retainFor, TimeSpan? refreshAfter, IReadOnlyList<string>? tags)
     {
         var size = serializedLength + key.Canonical.Length + EntryOverheadBytes;
         if (size > CapacityBytes || timeToLive <= TimeSpan.Zero)
@@ -97,8 +139,9 @@ public sealed class MemoryCacheTier
         }
 
         var now = _time.GetTimestamp();
-        var ttlTicks = (long)Math.Min(timeToLive.TotalSeconds * _time.TimestampFrequency, long.MaxValue / 2);
-        var entry = new Entry(key.Canonical, value, size, now + ttlTicks) { LastAccess = now };
+        var expiresAt = now + Ticks(timeToLive);
+        var freshUntil = refreshAfter is { } refresh && refresh < timeToLive ? now + Ticks(refresh) : expiresAt;
+        var entry = new Entry(key.Canonical, value, size, freshUntil, expiresAt, expiresAt + Ticks(retainFor), tags) { LastAccess = now };
         while (true)
         {
             if (_entries.TryGetValue(key.Hash, out var old))
@@ -121,6 +164,35 @@ public sealed class MemoryCacheTier
             Evict();
         }
     }
+
+    /// <summary>Pushes back the refresh-ahead point of an entry, so that a refresh another process owns is not retried on every hit.</summary>
+    internal void PostponeRefresh(CacheKey key, TimeSpan delay)
+    {
+        if (_entries.TryGetValue(key.Hash, out var entry) && entry.Key.AsSpan().SequenceEqual(key.Canonical))
+        {
+            entry.FreshUntil = Math.Min(entry.ExpiresAt, _time.GetTimestamp() + Ticks(delay));
+        }
+    }
+
+    /// <summary>Drops whatever entry sits under <paramref name="hash"/>: used for invalidations from other processes.</summary>
+    internal bool RemoveByHash(KeyHash hash) => _entries.TryGetValue(hash, out var entry) && RemoveEntry(hash, entry);
+
+    /// <summary>Drops every entry carrying <paramref name="tag"/>.</summary>
+    internal long RemoveByTag(string tag)
+    {
+        long removed = 0;
+        foreach (var pair in _entries)
+        {
+            if (pair.Value.Tags is { } tags && tags.Contains(tag) && RemoveEntry(pair.Key, pair.Value))
+            {
+                removed++;
+            }
+        }
+
+        return removed;
+    }
+
+    private long Ticks(TimeSpan span) => (long)Math.Min(span.TotalSeconds * _time.TimestampFrequency, long.MaxValue / 4);
 
     internal bool Remove(CacheKey key) =>
         _entries.TryGetValue(key.Hash, out var entry)
@@ -167,7 +239,7 @@ public sealed class MemoryCacheTier
             var live = new List<KeyValuePair<KeyHash, Entry>>(_entries.Count);
             foreach (var pair in _entries)
             {
-                if (pair.Value.ExpiresAtTimestamp <= now)
+                if (pair.Value.RetainUntil <= now)
                 {
                     RemoveEntry(pair.Key, pair.Value);
                 }
@@ -202,12 +274,24 @@ public sealed class MemoryCacheTier
         }
     }
 
-    private sealed class Entry(byte[] key, object? value, long size, long expiresAtTimestamp)
+    private sealed class Entry(byte[] key, object? value, long size, long freshUntil, long expiresAt, long retainUntil, IReadOnlyList<string>? tags)
     {
         public byte[] Key { get; } = key;
         public object? Value { get; } = value;
         public long Size { get; } = size;
-        public long ExpiresAtTimestamp { get; } = expiresAtTimestamp;
+        public long ExpiresAt { get; } = expiresAt;
+        public long RetainUntil { get; } = retainUntil;
+        public IReadOnlyList<string>? Tags { get; } = tags;
+        public long FreshUntil = freshUntil;
         public long LastAccess;
     }
+}
+
+/// <summary>What the slow-path memory read found.</summary>
+internal enum MemoryLookup
+{
+    Miss,
+    Fresh,
+    DueForRefresh,
+    Stale,
 }

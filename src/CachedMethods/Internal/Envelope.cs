@@ -1,26 +1,39 @@
 using System.Buffers.Binary;
 using System.IO.Hashing;
+using System.Text;
 
 namespace CachedMethods.Internal;
 
 /// <summary>
 /// The one versioned frame every tier below memory stores:
-/// <c>"CM" | format | flags | created-at | expires-at | SHA-256 of the key | payload length | payload | XxHash64</c>.
+/// <c>"CM" | format | flags | created-at | expires-at | retain-until | SHA-256 of the key | tags length |
+/// payload length | tags | payload | XxHash64</c>.
 /// </summary>
 /// <remarks>
+/// <para>
 /// The checksum covers every byte before it, so a truncated, torn or bit-flipped entry is detected
 /// and becomes a miss. The key digest ties the bytes to their key: an entry copied or renamed to the
 /// wrong storage id is rejected instead of returned as another key's value.
+/// </para>
+/// <para>
+/// <c>expires-at</c> is when the value stops being fresh; <c>retain-until</c> is when it may no longer be
+/// served even as a fail-safe fallback (equal to <c>expires-at</c> unless fail-safe is on). Tags are kept
+/// so that a reader can compare the entry's age with the tags' invalidation times.
+/// </para>
 /// </remarks>
 internal static class Envelope
 {
     public const byte FormatVersion = 1;
-    public const int HeaderSize = 2 + 1 + 1 + 8 + 8 + 32 + 4;
+    public const int HeaderSize = 2 + 1 + 1 + 8 + 8 + 8 + 32 + 4 + 4;
     public const int TrailerSize = 8;
 
-    public static byte[] Create(ReadOnlySpan<byte> keyDigest, ReadOnlySpan<byte> payload, DateTimeOffset createdAt, DateTimeOffset expiresAt)
+    public static byte[] Create(ReadOnlySpan<byte> keyDigest, ReadOnlySpan<byte> payload, DateTimeOffset createdAt, DateTimeOffset expiresAt) =>
+        Create(keyDigest, payload, createdAt, expiresAt, expiresAt, tags: null);
+
+    public static byte[] Create(ReadOnlySpan<byte> keyDigest, ReadOnlySpan<byte> payload, DateTimeOffset createdAt, DateTimeOffset expiresAt, DateTimeOffset retainUntil, IReadOnlyList<string>? tags)
     {
-        var frame = new byte[HeaderSize + payload.Length + TrailerSize];
+        var tagBytes = EncodeTags(tags);
+        var frame = new byte[HeaderSize + tagBytes.Length + payload.Length + TrailerSize];
         var span = frame.AsSpan();
         span[0] = (byte)'C';
         span[1] = (byte)'M';
@@ -28,14 +41,21 @@ internal static class Envelope
         span[3] = 0;
         BinaryPrimitives.WriteInt64LittleEndian(span[4..], createdAt.ToUnixTimeMilliseconds());
         BinaryPrimitives.WriteInt64LittleEndian(span[12..], expiresAt.ToUnixTimeMilliseconds());
-        keyDigest.CopyTo(span[20..52]);
-        BinaryPrimitives.WriteInt32LittleEndian(span[52..], payload.Length);
-        payload.CopyTo(span[HeaderSize..]);
-        var body = span[..(HeaderSize + payload.Length)];
+        BinaryPrimitives.WriteInt64LittleEndian(span[20..], Max(retainUntil, expiresAt).ToUnixTimeMilliseconds());
+        keyDigest.CopyTo(span[28..60]);
+        BinaryPrimitives.WriteInt32LittleEndian(span[60..], tagBytes.Length);
+        BinaryPrimitives.WriteInt32LittleEndian(span[64..], payload.Length);
+        tagBytes.CopyTo(span[HeaderSize..]);
+        payload.CopyTo(span[(HeaderSize + tagBytes.Length)..]);
+        var body = span[..^TrailerSize];
         BinaryPrimitives.WriteUInt64LittleEndian(span[body.Length..], XxHash64.HashToUInt64(body));
         return frame;
     }
 
+    /// <summary>
+    /// Checks a frame. <see cref="EnvelopeStatus.Valid"/> means it may be served: fresh, or past
+    /// <c>expires-at</c> but within <c>retain-until</c> (then <see cref="EnvelopeContent.IsStale"/>).
+    /// </summary>
     public static EnvelopeStatus TryRead(byte[] frame, ReadOnlySpan<byte> keyDigest, DateTimeOffset now, out EnvelopeContent content)
     {
         content = default;
@@ -50,32 +70,110 @@ internal static class Envelope
             return EnvelopeStatus.UnknownFormat;
         }
 
-        var payloadLength = BinaryPrimitives.ReadInt32LittleEndian(span[52..]);
-        if (payloadLength < 0 || HeaderSize + (long)payloadLength + TrailerSize != span.Length)
+        var tagsLength = BinaryPrimitives.ReadInt32LittleEndian(span[60..]);
+        var payloadLength = BinaryPrimitives.ReadInt32LittleEndian(span[64..]);
+        if (tagsLength < 0 || payloadLength < 0 || HeaderSize + (long)tagsLength + payloadLength + TrailerSize != span.Length)
         {
             return EnvelopeStatus.Corrupt;
         }
 
-        var body = span[..(HeaderSize + payloadLength)];
+        var body = span[..^TrailerSize];
         if (XxHash64.HashToUInt64(body) != BinaryPrimitives.ReadUInt64LittleEndian(span[body.Length..]))
         {
             return EnvelopeStatus.Corrupt;
         }
 
-        if (!span[20..52].SequenceEqual(keyDigest))
+        if (!span[28..60].SequenceEqual(keyDigest))
         {
             return EnvelopeStatus.WrongKey;
         }
 
         var createdAt = DateTimeOffset.FromUnixTimeMilliseconds(BinaryPrimitives.ReadInt64LittleEndian(span[4..]));
         var expiresAt = DateTimeOffset.FromUnixTimeMilliseconds(BinaryPrimitives.ReadInt64LittleEndian(span[12..]));
-        if (expiresAt <= now)
+        var retainUntil = DateTimeOffset.FromUnixTimeMilliseconds(BinaryPrimitives.ReadInt64LittleEndian(span[20..]));
+        if (retainUntil <= now)
         {
             return EnvelopeStatus.Expired;
         }
 
-        content = new EnvelopeContent(createdAt, expiresAt, new ReadOnlyMemory<byte>(frame, HeaderSize, payloadLength));
+        var tags = DecodeTags(span.Slice(HeaderSize, tagsLength));
+        if (tags is null)
+        {
+            return EnvelopeStatus.Corrupt;
+        }
+
+        content = new EnvelopeContent(createdAt, expiresAt, retainUntil, tags, new ReadOnlyMemory<byte>(frame, HeaderSize + tagsLength, payloadLength), expiresAt <= now);
         return EnvelopeStatus.Valid;
+    }
+
+    private static DateTimeOffset Max(DateTimeOffset a, DateTimeOffset b) => a > b ? a : b;
+
+    private static byte[] EncodeTags(IReadOnlyList<string>? tags)
+    {
+        if (tags is null || tags.Count == 0)
+        {
+            return [];
+        }
+
+        var size = 4;
+        foreach (var tag in tags)
+        {
+            size += 4 + Encoding.UTF8.GetByteCount(tag);
+        }
+
+        var bytes = new byte[size];
+        var span = bytes.AsSpan();
+        BinaryPrimitives.WriteInt32LittleEndian(span, tags.Count);
+        var position = 4;
+        foreach (var tag in tags)
+        {
+            var length = Encoding.UTF8.GetBytes(tag, span[(position + 4)..]);
+            BinaryPrimitives.WriteInt32LittleEndian(span[position..], length);
+            position += 4 + length;
+        }
+
+        return bytes;
+    }
+
+    private static string[]? DecodeTags(ReadOnlySpan<byte> block)
+    {
+        if (block.IsEmpty)
+        {
+            return [];
+        }
+
+        if (block.Length < 4)
+        {
+            return null;
+        }
+
+        var count = BinaryPrimitives.ReadInt32LittleEndian(block);
+        if (count < 0 || count > block.Length / 4)
+        {
+            return null;
+        }
+
+        var tags = new string[count];
+        var position = 4;
+        for (var i = 0; i < count; i++)
+        {
+            if (position + 4 > block.Length)
+            {
+                return null;
+            }
+
+            var length = BinaryPrimitives.ReadInt32LittleEndian(block[position..]);
+            position += 4;
+            if (length < 0 || position + length > block.Length)
+            {
+                return null;
+            }
+
+            tags[i] = Encoding.UTF8.GetString(block.Slice(position, length));
+            position += length;
+        }
+
+        return position == block.Length ? tags : null;
     }
 }
 
@@ -88,4 +186,10 @@ internal enum EnvelopeStatus
     UnknownFormat,
 }
 
-internal readonly record struct EnvelopeContent(DateTimeOffset CreatedAt, DateTimeOffset ExpiresAt, ReadOnlyMemory<byte> Payload);
+internal readonly record struct EnvelopeContent(
+    DateTimeOffset CreatedAt,
+    DateTimeOffset ExpiresAt,
+    DateTimeOffset RetainUntil,
+    IReadOnlyList<string> Tags,
+    ReadOnlyMemory<byte> Payload,
+    bool IsStale);

@@ -12,6 +12,7 @@ internal sealed class GuardedStore(ICacheStore store, TimeSpan timeout, TimeProv
     private readonly CircuitBreaker _circuit = new(time);
 
     public ICacheStore Store { get; } = store;
+    public TimeSpan Timeout { get; } = timeout;
     public TierCounters Counters { get; } = new();
     public CacheTiers Tier => Store.Tier;
     public string Name => Store.Name;
@@ -50,7 +51,7 @@ internal sealed class GuardedStore(ICacheStore store, TimeSpan timeout, TimeProv
 
         try
         {
-            var value = await Store.GetAsync(storageId, cancellationToken).AsTask().WaitAsync(timeout, time, cancellationToken).ConfigureAwait(false);
+            var value = await Store.GetAsync(storageId, cancellationToken).AsTask().WaitAsync(Timeout, time, cancellationToken).ConfigureAwait(false);
             Succeeded();
             return value;
         }
@@ -94,7 +95,7 @@ internal sealed class GuardedStore(ICacheStore store, TimeSpan timeout, TimeProv
 
         try
         {
-            await Store.SetAsync(storageId, envelope, timeToLive, cancellationToken).AsTask().WaitAsync(timeout, time, cancellationToken).ConfigureAwait(false);
+            await Store.SetAsync(storageId, envelope, timeToLive, cancellationToken).AsTask().WaitAsync(Timeout, time, cancellationToken).ConfigureAwait(false);
             Succeeded();
             return true;
         }
@@ -138,7 +139,7 @@ internal sealed class GuardedStore(ICacheStore store, TimeSpan timeout, TimeProv
 
         try
         {
-            var removed = await Store.DeleteAsync(storageId, cancellationToken).AsTask().WaitAsync(timeout, time, cancellationToken).ConfigureAwait(false);
+            var removed = await Store.DeleteAsync(storageId, cancellationToken).AsTask().WaitAsync(Timeout, time, cancellationToken).ConfigureAwait(false);
             Succeeded();
             return removed;
         }
@@ -183,7 +184,7 @@ internal sealed class GuardedStore(ICacheStore store, TimeSpan timeout, TimeProv
         try
         {
             // A clear walks the whole prefix: it gets a longer bound than a single-key call.
-            var removed = await Store.ClearAsync(cancellationToken).AsTask().WaitAsync(timeout * 20, time, cancellationToken).ConfigureAwait(false);
+            var removed = await Store.ClearAsync(cancellationToken).AsTask().WaitAsync(Timeout * 20, time, cancellationToken).ConfigureAwait(false);
             Succeeded();
             return removed;
         }

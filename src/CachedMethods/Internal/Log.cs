@@ -36,4 +36,19 @@ internal static partial class Log
 
     [LoggerMessage(11, LogLevel.Warning, "Background cache write to tier '{Tier}' failed.")]
     public static partial void BackgroundWriteFailed(ILogger logger, string tier, Exception exception);
+
+    [LoggerMessage(12, LogLevel.Warning, "Cache coordination through Redis failed to {Operation}.")]
+    public static partial void CoordinationFailed(ILogger logger, string operation, Exception exception);
+
+    [LoggerMessage(13, LogLevel.Warning, "The factory for cache entry {StorageId} failed ({Reason}); serving the last known value (fail-safe).")]
+    public static partial void FailSafeUsed(ILogger logger, string storageId, string reason, Exception exception);
+
+    [LoggerMessage(14, LogLevel.Warning, "The factory for cache entry {StorageId} took longer than {TimeoutMs} ms; serving the last known value while it completes in the background (fail-safe).")]
+    public static partial void FailSafeTimeout(ILogger logger, string storageId, double timeoutMs);
+
+    [LoggerMessage(15, LogLevel.Warning, "Waited {Seconds} s for another process to compute cache entry {StorageId}; computing it here.")]
+    public static partial void LockWaitExceeded(ILogger logger, string storageId, int seconds);
+
+    [LoggerMessage(16, LogLevel.Warning, "A background computation of cache entry {StorageId} failed; the current entry stays until it expires.")]
+    public static partial void BackgroundFactoryFailed(ILogger logger, string storageId, Exception exception);
 }

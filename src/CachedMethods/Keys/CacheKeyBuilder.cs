@@ -562,6 +562,21 @@ public readonly struct KeyHash : IEquatable<KeyHash>
     /// <summary>Compares two hashes.</summary>
     public static bool operator !=(KeyHash left, KeyHash right) => !left.Equals(right);
 
-    /// <inheritdoc/>
+    /// <summary>32 lowercase hex characters; the same in every process for the same key.</summary>
     public override string ToString() => $"{_high:x16}{_low:x16}";
+
+    /// <summary>Reads the form <see cref="ToString"/> writes.</summary>
+    public static bool TryParse(string? text, out KeyHash hash)
+    {
+        hash = default;
+        if (text is not { Length: 32 }
+            || !ulong.TryParse(text.AsSpan(0, 16), System.Globalization.NumberStyles.AllowHexSpecifier, System.Globalization.CultureInfo.InvariantCulture, out var high)
+            || !ulong.TryParse(text.AsSpan(16), System.Globalization.NumberStyles.AllowHexSpecifier, System.Globalization.CultureInfo.InvariantCulture, out var low))
+        {
+            return false;
+        }
+
+        hash = new KeyHash(high, low);
+        return true;
+    }
 }
