@@ -21,7 +21,7 @@ namespace CachedMethods.Redis;
 /// <see cref="RedisSettings.OperationTimeoutMs"/> fails with a <see cref="RedisTimeoutException"/>.
 /// </para>
 /// </remarks>
-public sealed class RedisCacheStore : ICacheStore
+public sealed partial class RedisCacheStore : ICacheStore, ICacheCoordinator
 {
     private readonly IConnectionMultiplexer _connection;
     private readonly IDatabase _database;
@@ -183,6 +183,7 @@ public sealed class RedisCacheStore : ICacheStore
 
         _connection.ConnectionFailed -= OnConnectionFailed;
         _connection.ConnectionRestored -= OnConnectionRestored;
+        await UnsubscribeAsync();
         if (_ownsConnection)
         {
             await _connection.CloseAsync(allowCommandsToComplete: true);
@@ -241,5 +242,6 @@ public sealed class RedisCacheStore : ICacheStore
     {
         Interlocked.Exchange(ref _reportedDown, 0);
         RedisLog.ConnectionRestored(_logger, e.EndPoint, e.ConnectionType);
+        OnReconnected();
     }
 }

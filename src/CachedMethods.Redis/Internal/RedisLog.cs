@@ -30,4 +30,12 @@ internal static partial class RedisLog
     [LoggerMessage(EventId = 2006, Level = LogLevel.Information,
         Message = "Cleared {Count} Redis keys under '{KeyPrefix}'")]
     public static partial void Cleared(ILogger logger, long count, string keyPrefix);
+
+    [LoggerMessage(EventId = 2007, Level = LogLevel.Warning,
+        Message = "Could not subscribe to the coherence channel {Channel}; retrying when the connection is restored")]
+    public static partial void SubscribeFailed(ILogger logger, string channel, Exception exception);
+
+    [LoggerMessage(EventId = 2008, Level = LogLevel.Debug,
+        Message = "Ignored a malformed message on the coherence channel {Channel}")]
+    public static partial void MalformedMessage(ILogger logger, string channel);
 }

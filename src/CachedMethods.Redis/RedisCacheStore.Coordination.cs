@@ -1,0 +1,165 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using CachedMethods.Redis.Internal;
+using StackExchange.Redis;
+
+namespace CachedMethods.Redis;
+
+// The coordination half of the Redis store: locks for distributed single-flight, the coherence
+// channel, and tag-invalidation times. Everything lives under the store's key prefix, so Clear
+// removes it too and two caches with different prefixes never see each other.
+public sealed partial class RedisCacheStore
+{
+    // Compare-and-delete and compare-and-extend: a holder whose lock expired and was taken by another
+    // process must never release or extend the new holder's lock.
+    private const string ReleaseScript = "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end";
+    private const string RenewScript = "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('pexpire', KEYS[1], ARGV[2]) else return 0 end";
+    // Keeps the latest invalidation time: an older one arriving late never moves it back.
+    private const string TagScript = "local c = redis.call('get', KEYS[1]) if (not c) or tonumber(c) < tonumber(ARGV[1]) then redis.call('set', KEYS[1], ARGV[1], 'PX', ARGV[2]) end return 1";
+
+    /// <summary>How long a tag's invalidation time is kept: entries older than that are past any sensible TTL.</summary>
+    public static readonly TimeSpan TagRecordLifetime = TimeSpan.FromDays(30);
+
+    private readonly Lock _subscriptionGate = new();
+    private Action<CoherenceMessage>? _messageReceived;
+    private int _subscribed;
+
+    /// <inheritdoc/>
+    public string InstanceId { get; } = Guid.NewGuid().ToString("N");
+
+    private RedisChannel Channel => RedisChannel.Literal(_keyPrefix + "events");
+
+    /// <inheritdoc/>
+    /// <remarks>The first handler subscribes to <c>{prefix}events</c>; StackExchange.Redis resubscribes after a reconnect.</remarks>
+    public event Action<CoherenceMessage>? MessageReceived
+    {
+        add
+        {
+            lock (_subscriptionGate)
+            {
+                _messageReceived += value;
+            }
+
+            EnsureSubscribed();
+        }
+        remove
+        {
+            lock (_subscriptionGate)
+            {
+                _messageReceived -= value;
+            }
+        }
+    }
+
+    /// <inheritdoc/>
+    public async ValueTask<string?> TryAcquireLockAsync(string storageId, TimeSpan expiry, CancellationToken cancellationToken)
+    {
+        var token = Guid.NewGuid().ToString("N");
+        var taken = await _database.StringSetAsync(LockKey(storageId), token, Expiry(expiry), When.NotExists).WaitAsync(cancellationToken);
+        return taken ? token : null;
+    }
+
+    /// <inheritdoc/>
+    public async ValueTask<bool> RenewLockAsync(string storageId, string token, TimeSpan expiry)
+    {
+        var result = await _database.ScriptEvaluateAsync(RenewScript, [LockKey(storageId)], [token, (long)Expiry(expiry).TotalMilliseconds]);
+        return (long)result == 1;
+    }
+
+    /// <inheritdoc/>
+    public async ValueTask ReleaseLockAsync(string storageId, string token)
+    {
+        await _database.ScriptEvaluateAsync(ReleaseScript, [LockKey(storageId)], [token]);
+        await PublishAsync(new CoherenceMessage(CoherenceKind.Released, storageId));
+    }
+
+    /// <inheritdoc/>
+    public async ValueTask<bool> IsLockedAsync(string storageId, CancellationToken cancellationToken) =>
+        await _database.KeyExistsAsync(LockKey(storageId)).WaitAsync(cancellationToken);
+
+    /// <inheritdoc/>
+    public async ValueTask PublishAsync(CoherenceMessage message)
+    {
+        EnsureSubscribed();
+        var text = string.Create(CultureInfo.InvariantCulture, $"{InstanceId}|{(int)message.Kind}|{message.At}|{message.Value}");
+        await _connection.GetSubscriber().PublishAsync(Channel, text);
+    }
+
+    /// <inheritdoc/>
+    public async ValueTask SetTagInvalidatedAsync(string tag, DateTimeOffset at, CancellationToken cancellationToken) =>
+        await _database.ScriptEvaluateAsync(TagScript, [TagKey(tag)], [at.ToUnixTimeMilliseconds(), (long)TagRecordLifetime.TotalMilliseconds]).WaitAsync(cancellationToken);
+
+    /// <inheritdoc/>
+    public async ValueTask<DateTimeOffset?> GetTagInvalidatedAsync(string tag, CancellationToken cancellationToken)
+    {
+        var value = await _database.StringGetAsync(TagKey(tag)).WaitAsync(cancellationToken);
+        return value.HasValue && long.TryParse((string?)value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var ms)
+            ? DateTimeOffset.FromUnixTimeMilliseconds(ms)
+            : null;
+    }
+
+    private RedisKey LockKey(string storageId) => Key("lock:" + storageId);
+
+    // Tags are user text: hashed, so that no tag value appears in a key listing.
+    private RedisKey TagKey(string tag) => Key("tag:" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(tag))));
+
+    private void EnsureSubscribed()
+    {
+        if (Volatile.Read(ref _messageReceived) is null || Interlocked.CompareExchange(ref _subscribed, 1, 0) != 0)
+        {
+            return;
+        }
+
+        try
+        {
+            _connection.GetSubscriber().Subscribe(Channel, OnChannelMessage);
+        }
+        catch (Exception ex) when (ex is RedisException or TimeoutException)
+        {
+            Interlocked.Exchange(ref _subscribed, 0);
+            RedisLog.SubscribeFailed(_logger, (string?)Channel ?? "", ex);
+        }
+    }
+
+    private async ValueTask UnsubscribeAsync()
+    {
+        if (Interlocked.Exchange(ref _subscribed, 0) == 1)
+        {
+            try
+            {
+                await _connection.GetSubscriber().UnsubscribeAsync(Channel, OnChannelMessage);
+            }
+            catch (RedisException)
+            {
+                // Closing anyway.
+            }
+        }
+    }
+
+    private void OnReconnected()
+    {
+        EnsureSubscribed();
+        Volatile.Read(ref _messageReceived)?.Invoke(new CoherenceMessage(CoherenceKind.Reconnected, ""));
+    }
+
+    private void OnChannelMessage(RedisChannel channel, RedisValue payload)
+    {
+        var text = (string?)payload;
+        var parts = text?.Split('|', 4);
+        if (parts is not { Length: 4 }
+            || !int.TryParse(parts[1], NumberStyles.Integer, CultureInfo.InvariantCulture, out var kind)
+            || !long.TryParse(parts[2], NumberStyles.Integer, CultureInfo.InvariantCulture, out var at))
+        {
+            RedisLog.MalformedMessage(_logger, (string?)channel ?? "");
+            return;
+        }
+
+        if (parts[0] == InstanceId)
+        {
+            return;
+        }
+
+        Volatile.Read(ref _messageReceived)?.Invoke(new CoherenceMessage((CoherenceKind)kind, parts[3], at));
+    }
+}

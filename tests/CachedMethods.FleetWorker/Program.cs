@@ -1,0 +1,97 @@
+// Usage: CachedMethods.FleetWorker <redis-url> <key-prefix> <disk-path> <lock-expiry-seconds>
+// Commands (one per line): get K | mem K | set K V | del K | tagset K TAG V | tag TAG | prefix P |
+//                          compute K CALLERS FACTORY_MS | quit
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Globalization;
+using CachedMethods;
+using CachedMethods.Redis;
+using StackExchange.Redis;
+
+var options = new CacheOptions { DiskCachePath = args[2], LockExpirySeconds = int.Parse(args[3], CultureInfo.InvariantCulture) }.UseRedis();
+options.Redis.Url = args[0];
+options.Redis.KeyPrefix = args[1];
+options.Redis.OperationTimeoutMs = 2000;
+await using var cache = new CacheManager(options);
+for (var i = 0; i < 200 && cache.RedisTier is null; i++)
+{
+    await Task.Delay(50);
+}
+
+var counter = ConnectionMultiplexer.Connect(args[0].Replace("redis://", "", StringComparison.Ordinal));
+var self = $"{Environment.ProcessId}";
+Console.WriteLine(cache.RedisTier is null ? "NOREDIS" : "READY");
+
+while (Console.ReadLine() is { } line)
+{
+    var words = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+    try
+    {
+        Console.WriteLine(await RunAsync(words));
+    }
+    catch (Exception ex)
+    {
+        Console.WriteLine($"ERROR {ex.GetType().Name}: {ex.Message.ReplaceLineEndings(" ")}");
+    }
+
+    if (words is ["quit"])
+    {
+        break;
+    }
+}
+
+async Task<string> RunAsync(string[] words)
+{
+    switch (words)
+    {
+        case ["get", var key]:
+            var found = await cache.GetAsync<string>(key);
+            return found.HasValue ? $"HIT {found.Value}" : "MISS";
+        case ["mem", var key]:
+            return cache.TryGetMemory(CacheKey.FromString(key).Canonical, out string? inMemory) ? $"MEM {inMemory}" : "NOMEM";
+        case ["set", var key, var value]:
+            await cache.SetAsync(key, value);
+            return "OK";
+        case ["del", var key]:
+            return await cache.DeleteAsync(key) ? "DELETED" : "ABSENT";
+        case ["tagset", var key, var tag, var value]:
+            await cache.SetAsync(CacheKey.FromString(key), value, new CacheEntryOptions { Tags = [tag] });
+            return "OK";
+        case ["tag", var tag]:
+            await cache.InvalidateTagAsync(tag);
+            return "OK";
+        case ["prefix", var prefix]:
+            await cache.InvalidatePrefixAsync(prefix);
+            return "OK";
+        case ["compute", var key, var callers, var factoryMs]:
+            return await ComputeAsync(key, int.Parse(callers, CultureInfo.InvariantCulture), int.Parse(factoryMs, CultureInfo.InvariantCulture));
+        case ["quit"]:
+            return "BYE";
+        default:
+            return "UNKNOWN";
+    }
+}
+
+async Task<string> ComputeAsync(string key, int callers, int factoryMs)
+{
+    var entry = new CacheEntryOptions { DistributedSingleFlight = true, Ttl = TimeSpan.FromMinutes(10) };
+    var waits = new ConcurrentBag<double>();
+    var start = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+    var calls = Enumerable.Range(0, callers).Select(async _ =>
+    {
+        await start.Task;
+        var clock = Stopwatch.StartNew();
+        var value = await cache.GetOrCreateAsync(key, async ct =>
+        {
+            // Counted in Redis itself, so the test sees every factory run of the whole fleet.
+            await counter.GetDatabase().StringIncrementAsync(args[1] + "factory-runs:" + key);
+            await Task.Delay(factoryMs, ct);
+            return $"{self}-{Guid.NewGuid():N}";
+        }, entry);
+        waits.Add(clock.Elapsed.TotalMilliseconds);
+        return value;
+    }).ToArray();
+    start.SetResult();
+    var values = await Task.WhenAll(calls);
+    return string.Create(CultureInfo.InvariantCulture, $"DONE distinct={values.Distinct().Count()} value={values[0]} maxwait={waits.Max():F0}");
+}

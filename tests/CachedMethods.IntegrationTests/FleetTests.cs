@@ -1,0 +1,207 @@
+using CachedMethods.Redis;
+using CachedMethods.TestSupport;
+using StackExchange.Redis;
+using Xunit;
+using Xunit.Abstractions;
+
+namespace CachedMethods.IntegrationTests;
+
+/// <summary>Several real processes against one real redis-server: single-flight, coherence, invalidation.</summary>
+public sealed class FleetTests(ITestOutputHelper output) : IAsyncLifetime
+{
+    private readonly List<string> _folders = [];
+    private readonly List<FleetProcess> _workers = [];
+    private readonly string _prefix = $"fleet:{Guid.NewGuid():N}:";
+    private RedisServer _server = null!;
+    private ConnectionMultiplexer _redis = null!;
+
+    public async Task InitializeAsync()
+    {
+        _server = await RedisServer.StartNewAsync();
+        _redis = await ConnectionMultiplexer.ConnectAsync($"127.0.0.1:{_server.Port},abortConnect=false");
+    }
+
+    public async Task DisposeAsync()
+    {
+        foreach (var worker in _workers)
+        {
+            await worker.DisposeAsync();
+        }
+
+        await _redis.DisposeAsync();
+        await _server.DisposeAsync();
+        _folders.ForEach(TestEnvironment.DeleteFolder);
+    }
+
+    [Fact]
+    public async Task Eight_processes_with_fifty_callers_each_run_the_factory_once_and_share_its_value()
+    {
+        var workers = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => StartWorkerAsync()));
+
+        foreach (var worker in workers)
+        {
+            await worker.SendAsync("compute stampede 50 1500");
+        }
+
+        var replies = await Task.WhenAll(workers.Select(w => w.ReadLineAsync(TimeSpan.FromMinutes(3))));
+
+        foreach (var reply in replies)
+        {
+            Assert.StartsWith("DONE distinct=1 ", reply);
+        }
+
+        var values = replies.Select(r => Field(r, "value")).Distinct().ToArray();
+        Assert.Single(values);
+        Assert.Equal(1, (long)await _redis.GetDatabase().StringGetAsync(_prefix + "factory-runs:stampede"));
+        output.WriteLine($"8 processes x 50 callers: 1 factory run; longest wait {replies.Max(r => double.Parse(Field(r, "maxwait"), System.Globalization.CultureInfo.InvariantCulture))} ms (factory 1500 ms)");
+    }
+
+    [Fact]
+    public async Task A_killed_lock_holder_is_replaced_after_its_lock_expires()
+    {
+        var holder = await StartWorkerAsync(lockExpirySeconds: 2);
+        var waiter = await StartWorkerAsync(lockExpirySeconds: 2);
+        var lockKey = _prefix + "lock:" + CacheKey.FromString("slow-page").StorageId;
+
+        await holder.SendAsync("compute slow-page 1 600000");
+        await Eventually.TrueAsync(() => _redis.GetDatabase().KeyExists(lockKey), "the first worker to take the lock");
+        await waiter.SendAsync("compute slow-page 5 200");
+        await holder.KillAsync();
+
+        var reply = await waiter.ReadLineAsync(TimeSpan.FromMinutes(2));
+
+        Assert.StartsWith("DONE distinct=1 ", reply);
+        Assert.StartsWith($"{waiter.Id}-", Field(reply, "value"));
+        Assert.Equal(2, (long)await _redis.GetDatabase().StringGetAsync(_prefix + "factory-runs:slow-page"));
+        output.WriteLine($"holder killed; the waiter took over after the 2 s lock expiry; its longest wait {Field(reply, "maxwait")} ms");
+    }
+
+    [Fact]
+    public async Task A_delete_in_one_process_drops_the_other_processes_memory_copy()
+    {
+        var other = await StartWorkerAsync();
+        await using var cache = await StartCacheAsync();
+        await cache.SetAsync("doc", "v1");
+        Assert.Equal("HIT v1", await other.AskAsync("get doc"));
+        Assert.Equal("MEM v1", await other.AskAsync("mem doc"));
+
+        await cache.DeleteAsync("doc");
+        await EventuallyAsync(other, "mem doc", "NOMEM");
+        await cache.SetAsync("doc", "v2");
+
+        Assert.Equal("HIT v2", await other.AskAsync("get doc"));
+    }
+
+    [Fact]
+    public async Task Coherence_messages_resume_after_redis_restarts()
+    {
+        var other = await StartWorkerAsync();
+        await using var cache = await StartCacheAsync();
+
+        await _server.StopAsync();
+        await _server.StartAsync();
+        await Eventually.TrueAsync(() => cache.RedisTier is not null, "the test process to reconnect", TimeSpan.FromSeconds(90), async () => await cache.GetAsync<string>("probe"));
+        await EventuallyAsync(other, "get probe", "MISS");
+
+        await cache.SetAsync("doc", "v2");
+        Assert.Equal("HIT v2", await other.AskAsync("get doc"));
+        Assert.Equal("MEM v2", await other.AskAsync("mem doc"));
+        await cache.SetAsync("doc", "v3");
+
+        // Only a message on the restored channel can drop the worker's copy of v2.
+        await EventuallyAsync(other, "mem doc", "NOMEM");
+        Assert.Equal("HIT v3", await other.AskAsync("get doc"));
+    }
+
+    [Fact]
+    public async Task Tag_invalidation_reaches_every_tier_and_every_process()
+    {
+        var other = await StartWorkerAsync();
+        await using var cache = await StartCacheAsync();
+        await cache.SetAsync(CacheKey.FromString("page-1"), "text 1", new CacheEntryOptions { Tags = ["doc-1"] });
+        await cache.SetAsync(CacheKey.FromString("page-9"), "text 9", new CacheEntryOptions { Tags = ["doc-9"] });
+        Assert.Equal("HIT text 1", await other.AskAsync("get page-1"));
+
+        Assert.Equal("OK", await other.AskAsync("tag doc-1"));
+
+        await Eventually.TrueAsync(() => !cache.TryGetMemory(CacheKey.FromString("page-1").Canonical, out string _), "the memory copy to go");
+        Assert.False((await cache.GetAsync<string>("page-1")).HasValue);
+        Assert.Equal("MISS", await other.AskAsync("get page-1"));
+        Assert.Equal("HIT text 9", await other.AskAsync("get page-9"));
+        // Read as a miss below memory, the entry was deleted there too.
+        Assert.False(await _redis.GetDatabase().KeyExistsAsync(_prefix + CacheKey.FromString("page-1").StorageId));
+    }
+
+    [Fact]
+    public async Task Prefix_invalidation_reaches_every_process()
+    {
+        var other = await StartWorkerAsync();
+        await using var cache = await StartCacheAsync();
+        await cache.SetAsync("doc:1:page", "p1");
+        await cache.SetAsync("doc:1:meta", "m1");
+        await cache.SetAsync("doc:2:page", "p2");
+        Assert.Equal("HIT p1", await other.AskAsync("get doc:1:page"));
+        Assert.Equal("HIT p2", await other.AskAsync("get doc:2:page"));
+
+        await cache.InvalidatePrefixAsync("doc:1:");
+
+        await EventuallyAsync(other, "mem doc:1:page", "NOMEM");
+        Assert.Equal("MISS", await other.AskAsync("get doc:1:page"));
+        Assert.Equal("MISS", await other.AskAsync("get doc:1:meta"));
+        Assert.Equal("HIT p2", await other.AskAsync("get doc:2:page"));
+        Assert.False((await cache.GetAsync<string>("doc:1:meta")).HasValue);
+    }
+
+    private async Task<FleetProcess> StartWorkerAsync(int lockExpirySeconds = 30)
+    {
+        var worker = await FleetProcess.StartAsync(_server.Url, _prefix, NewFolder(), lockExpirySeconds);
+        lock (_workers)
+        {
+            _workers.Add(worker);
+        }
+
+        return worker;
+    }
+
+    private async Task<CacheManager> StartCacheAsync()
+    {
+        var options = new CacheOptions { DiskCachePath = NewFolder() }.UseRedis();
+        options.Redis.Url = _server.Url;
+        options.Redis.KeyPrefix = _prefix;
+        options.Redis.OperationTimeoutMs = 2000;
+        var cache = new CacheManager(options);
+        await Eventually.TrueAsync(() => cache.RedisTier is not null, "Redis to connect");
+        return cache;
+    }
+
+    private string NewFolder()
+    {
+        var folder = TestEnvironment.NewTempFolder("fleet");
+        lock (_folders)
+        {
+            _folders.Add(folder);
+        }
+
+        return folder;
+    }
+
+    private static async Task EventuallyAsync(FleetProcess worker, string command, string expected)
+    {
+        var last = "";
+        for (var i = 0; i < 200; i++)
+        {
+            last = await worker.AskAsync(command);
+            if (last == expected)
+            {
+                return;
+            }
+
+            await Task.Delay(50);
+        }
+
+        Assert.Equal(expected, last);
+    }
+
+    private static string Field(string reply, string name) =>
+        reply.Split(' ').Single(part => part.StartsWith(name + "=", StringComparison.Ordinal))[(name.Length + 1)..];
+}
