@@ -32,6 +32,37 @@ public sealed class CachedAttribute : Attribute
     /// rename or a move keeps existing entries. Two methods must never share one name.
     /// </summary>
     public string? Name { get; set; }
+
+    /// <summary>
+    /// Tags written with every entry of this method, for <see cref="CacheManager.InvalidateTagAsync"/>:
+    /// invalidating one invalidates every entry carrying it, in every tier and process.
+    /// </summary>
+    public string[]? Tags { get; set; }
+
+    /// <summary>
+    /// One computation per key across the fleet: the process that takes the key's Redis lock runs the
+    /// method and the others wait for its result. <see langword="false"/> defers to
+    /// <see cref="CacheOptions.DistributedSingleFlight"/>.
+    /// </summary>
+    public bool DistributedSingleFlight { get; set; }
+
+    /// <summary>
+    /// Fail-safe window in seconds: when the method throws or exceeds <see cref="SoftTimeoutMs"/>, a value
+    /// expired less than this long ago is returned instead. 0 defers to <see cref="CacheOptions.FailSafeMaxStalenessSeconds"/>.
+    /// </summary>
+    public int FailSafeSeconds { get; set; }
+
+    /// <summary>With a stale value at hand, how long to wait for the method before returning it. 0 defers to the engine.</summary>
+    public int SoftTimeoutMs { get; set; }
+
+    /// <summary>The longest a caller waits for the method, whatever happens. 0 defers to the engine.</summary>
+    public int HardTimeoutMs { get; set; }
+
+    /// <summary>
+    /// Refresh-ahead: once an entry has lived this fraction of its TTL, a hit returns it and refreshes it in
+    /// the background. 0 defers to <see cref="CacheOptions.RefreshAheadFraction"/>.
+    /// </summary>
+    public double RefreshAhead { get; set; }
 }
 
 /// <summary>Marks a parameter that does not affect the result (a logger, a progress reporter).</summary>
