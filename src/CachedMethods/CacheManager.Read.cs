@@ -205,6 +205,13 @@ public sealed partial class CacheManager
             return OpenStatus.Damaged;
         }
 
+        if (!content.ValueType.Span.SequenceEqual(ValueTypeName<T>.Utf8))
+        {
+            // Written as another type under the same key: not ours to read, nor to delete.
+            Log.OtherType(_logger, key.StorageId, store.Name, System.Text.Encoding.UTF8.GetString(content.ValueType.Span), typeof(T).ToString());
+            return OpenStatus.Missing;
+        }
+
         try
         {
             value = _serializer.Deserialize<T>(content.Payload);

@@ -192,7 +192,7 @@ public sealed partial class CacheManager
         var now = _time.GetUtcNow();
         var needsFrame = _stores.Length > 0 && (options.Tiers & (CacheTiers.Redis | CacheTiers.Persistent)) != 0;
         var frame = needsFrame
-            ? Envelope.Create(key.Digest, buffer.WrittenSpan, now, now + policy.Ttl, now + policy.Ttl + policy.Retain, policy.Tags)
+            ? Envelope.Create(key.Digest, buffer.WrittenSpan, now, now + policy.Ttl, now + policy.Ttl + policy.Retain, policy.Tags, ValueTypeName<T>.Utf8)
             : null;
         return new PreparedEntry(frame, buffer.WrittenCount, policy);
     }

@@ -7,8 +7,10 @@ namespace CachedMethods;
 /// <remarks>
 /// <para>
 /// A store may throw on any failure: <see cref="CacheManager"/> wraps every store in a guard that
-/// bounds each call by a timeout, counts and logs the error, opens a circuit after repeated failures
-/// and turns the call into a miss. A store never needs to protect the caller itself.
+/// bounds each asynchronous call by a timeout, counts and logs the error, opens a circuit after
+/// repeated failures and turns the call into a miss. A store's synchronous members must bound their
+/// own duration (Redis: its sync timeout), since the guard cannot abandon a blocked thread without
+/// blocking another.
 /// </para>
 /// <para>
 /// A store whose client has no synchronous API (S3) reports <see cref="SupportsSynchronousIo"/> as

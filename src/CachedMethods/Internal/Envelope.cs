@@ -7,7 +7,7 @@ namespace CachedMethods.Internal;
 /// <summary>
 /// The one versioned frame every tier below memory stores:
 /// <c>"CM" | format | flags | created-at | expires-at | retain-until | SHA-256 of the key | tags length |
-/// payload length | tags | payload | XxHash64</c>.
+/// type length | payload length | tags | value type | payload | XxHash64</c>.
 /// </summary>
 /// <remarks>
 /// <para>
@@ -18,22 +18,24 @@ namespace CachedMethods.Internal;
 /// <para>
 /// <c>expires-at</c> is when the value stops being fresh; <c>retain-until</c> is when it may no longer be
 /// served even as a fail-safe fallback (equal to <c>expires-at</c> unless fail-safe is on). Tags are kept
-/// so that a reader can compare the entry's age with the tags' invalidation times.
+/// so that a reader can compare the entry's age with the tags' invalidation times. The value type's name
+/// is kept so that bytes written as one type are never read back as another: a name-matching
+/// deserializer would otherwise fill a different record's missing members with defaults.
 /// </para>
 /// </remarks>
 internal static class Envelope
 {
     public const byte FormatVersion = 1;
-    public const int HeaderSize = 2 + 1 + 1 + 8 + 8 + 8 + 32 + 4 + 4;
+    public const int HeaderSize = 2 + 1 + 1 + 8 + 8 + 8 + 32 + 4 + 4 + 4;
     public const int TrailerSize = 8;
 
     public static byte[] Create(ReadOnlySpan<byte> keyDigest, ReadOnlySpan<byte> payload, DateTimeOffset createdAt, DateTimeOffset expiresAt) =>
-        Create(keyDigest, payload, createdAt, expiresAt, expiresAt, tags: null);
+        Create(keyDigest, payload, createdAt, expiresAt, expiresAt, tags: null, valueType: default);
 
-    public static byte[] Create(ReadOnlySpan<byte> keyDigest, ReadOnlySpan<byte> payload, DateTimeOffset createdAt, DateTimeOffset expiresAt, DateTimeOffset retainUntil, IReadOnlyList<string>? tags)
+    public static byte[] Create(ReadOnlySpan<byte> keyDigest, ReadOnlySpan<byte> payload, DateTimeOffset createdAt, DateTimeOffset expiresAt, DateTimeOffset retainUntil, IReadOnlyList<string>? tags, ReadOnlySpan<byte> valueType)
     {
         var tagBytes = EncodeTags(tags);
-        var frame = new byte[HeaderSize + tagBytes.Length + payload.Length + TrailerSize];
+        var frame = new byte[HeaderSize + tagBytes.Length + valueType.Length + payload.Length + TrailerSize];
         var span = frame.AsSpan();
         span[0] = (byte)'C';
         span[1] = (byte)'M';
@@ -44,9 +46,11 @@ internal static class Envelope
         BinaryPrimitives.WriteInt64LittleEndian(span[20..], Max(retainUntil, expiresAt).ToUnixTimeMilliseconds());
         keyDigest.CopyTo(span[28..60]);
         BinaryPrimitives.WriteInt32LittleEndian(span[60..], tagBytes.Length);
-        BinaryPrimitives.WriteInt32LittleEndian(span[64..], payload.Length);
+        BinaryPrimitives.WriteInt32LittleEndian(span[64..], valueType.Length);
+        BinaryPrimitives.WriteInt32LittleEndian(span[68..], payload.Length);
         tagBytes.CopyTo(span[HeaderSize..]);
-        payload.CopyTo(span[(HeaderSize + tagBytes.Length)..]);
+        valueType.CopyTo(span[(HeaderSize + tagBytes.Length)..]);
+        payload.CopyTo(span[(HeaderSize + tagBytes.Length + valueType.Length)..]);
         var body = span[..^TrailerSize];
         BinaryPrimitives.WriteUInt64LittleEndian(span[body.Length..], XxHash64.HashToUInt64(body));
         return frame;
@@ -71,8 +75,9 @@ internal static class Envelope
         }
 
         var tagsLength = BinaryPrimitives.ReadInt32LittleEndian(span[60..]);
-        var payloadLength = BinaryPrimitives.ReadInt32LittleEndian(span[64..]);
-        if (tagsLength < 0 || payloadLength < 0 || HeaderSize + (long)tagsLength + payloadLength + TrailerSize != span.Length)
+        var typeLength = BinaryPrimitives.ReadInt32LittleEndian(span[64..]);
+        var payloadLength = BinaryPrimitives.ReadInt32LittleEndian(span[68..]);
+        if (tagsLength < 0 || typeLength < 0 || payloadLength < 0 || HeaderSize + (long)tagsLength + typeLength + payloadLength + TrailerSize != span.Length)
         {
             return EnvelopeStatus.Corrupt;
         }
@@ -102,7 +107,14 @@ internal static class Envelope
             return EnvelopeStatus.Corrupt;
         }
 
-        content = new EnvelopeContent(createdAt, expiresAt, retainUntil, tags, new ReadOnlyMemory<byte>(frame, HeaderSize + tagsLength, payloadLength), expiresAt <= now);
+        content = new EnvelopeContent(
+            createdAt,
+            expiresAt,
+            retainUntil,
+            tags,
+            new ReadOnlyMemory<byte>(frame, HeaderSize + tagsLength, typeLength),
+            new ReadOnlyMemory<byte>(frame, HeaderSize + tagsLength + typeLength, payloadLength),
+            expiresAt <= now);
         return EnvelopeStatus.Valid;
     }
 
@@ -191,5 +203,6 @@ internal readonly record struct EnvelopeContent(
     DateTimeOffset ExpiresAt,
     DateTimeOffset RetainUntil,
     IReadOnlyList<string> Tags,
+    ReadOnlyMemory<byte> ValueType,
     ReadOnlyMemory<byte> Payload,
     bool IsStale);

@@ -3,10 +3,14 @@ using Microsoft.Extensions.Logging;
 namespace CachedMethods.Internal;
 
 /// <summary>
-/// Puts a store behind the engine's promise that a cache failure never reaches the caller: every call
-/// is bounded by a timeout, every exception is logged and counted and becomes a miss, and repeated
-/// failures open a circuit so a dead store is skipped until a probe succeeds.
+/// Puts a store behind the engine's promise that a cache failure never reaches the caller: every
+/// asynchronous call is bounded by a timeout, every exception is logged and counted and becomes a miss,
+/// and repeated failures open a circuit so a dead store is skipped until a probe succeeds.
 /// </summary>
+/// <remarks>
+/// Synchronous calls cannot be abandoned without blocking another thread on them, so their bound is the
+/// store's own (see <see cref="ICacheStore"/>): Redis' <c>SyncTimeout</c>; the local disk needs none.
+/// </remarks>
 internal sealed class GuardedStore(ICacheStore store, TimeSpan timeout, TimeProvider time, ILogger logger)
 {
     private readonly CircuitBreaker _circuit = new(time);
@@ -207,7 +211,8 @@ internal sealed class GuardedStore(ICacheStore store, TimeSpan timeout, TimeProv
         }
         catch (Exception ex)
         {
-            Failed(ex, "usage");
+            // Statistics are not a call path: a failure here neither counts as an error nor moves the circuit.
+            Log.StoreFailed(logger, Name, "usage", ex.GetType().Name, ex);
             return StoreUsage.Unknown;
         }
     }

@@ -51,4 +51,7 @@ internal static partial class Log
 
     [LoggerMessage(16, LogLevel.Warning, "A background computation of cache entry {StorageId} failed; the current entry stays until it expires.")]
     public static partial void BackgroundFactoryFailed(ILogger logger, string storageId, Exception exception);
+
+    [LoggerMessage(17, LogLevel.Warning, "Cache entry {StorageId} in tier '{Tier}' holds a {StoredType}, not a {RequestedType}; treated as a miss. Two call sites share a key.")]
+    public static partial void OtherType(ILogger logger, string storageId, string tier, string storedType, string requestedType);
 }

@@ -287,10 +287,11 @@ public ref struct CacheKeyBuilder
         WriteBytesOrDigest(value);
     }
 
-    /// <summary>Writes an enum by its underlying value.</summary>
+    /// <summary>Writes an enum: its type's name, then its underlying value, so equal numbers of two enum types differ.</summary>
     public void AppendEnum<TEnum>(TEnum value) where TEnum : struct, Enum
     {
         WriteTag(KeyTag.Enum);
+        WriteBytesOrDigest(EnumTypeName<TEnum>.Utf8);
         var size = Unsafe.SizeOf<TEnum>();
         WriteByte((byte)size);
         var target = Reserve(size);
@@ -377,6 +378,7 @@ public ref struct CacheKeyBuilder
     private void AppendBoxedEnum(Enum value)
     {
         WriteTag(KeyTag.Enum);
+        WriteString(value.GetType().ToString());
         // Boxed enums arrive without a static type, so the width comes from the type code.
         switch (value.GetTypeCode())
         {
@@ -522,6 +524,12 @@ public ref struct CacheKeyBuilder
             ArrayPool<byte>.Shared.Return(old);
         }
     }
+}
+
+/// <summary>The UTF-8 name of an enum type, computed once per type so keys with enums allocate nothing.</summary>
+file static class EnumTypeName<TEnum> where TEnum : struct, Enum
+{
+    public static readonly byte[] Utf8 = Encoding.UTF8.GetBytes(typeof(TEnum).ToString());
 }
 
 /// <summary>A 128-bit XxHash of a canonical key: the in-process dictionary key.</summary>

@@ -1,0 +1,58 @@
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Linq;
+using CachedMethods.Generators.Model;
+using CachedMethods.Generators.Parsing;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Diagnostics;
+
+namespace CachedMethods.Generators.Diagnostics;
+
+/// <summary>
+/// Reports the key and surface diagnostics of [Cached] methods. It runs the same parser as the
+/// generator, so what it reports is exactly why the generator did not cache a method; being an
+/// analyzer, its diagnostics honour #pragma and .editorconfig and never invalidate generated source.
+/// </summary>
+[DiagnosticAnalyzer(LanguageNames.CSharp)]
+public sealed class CachedMethodsAnalyzer : DiagnosticAnalyzer
+{
+    /// <inheritdoc/>
+    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(DiagnosticDescriptors.All);
+
+    /// <inheritdoc/>
+    public override void Initialize(AnalysisContext context)
+    {
+        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
+        context.EnableConcurrentExecution();
+        context.RegisterCompilationStartAction(start =>
+        {
+            if (start.Compilation.GetTypeByMetadataName(TypeFacts.CachedAttribute) is null)
+            {
+                return;
+            }
+
+            start.RegisterSymbolAction(AnalyzeMethod, SymbolKind.Method);
+        });
+    }
+
+    private static void AnalyzeMethod(SymbolAnalysisContext context)
+    {
+        var method = (IMethodSymbol)context.Symbol;
+        var attribute = method.GetAttributes().FirstOrDefault(a => a.AttributeClass is { } c && TypeFacts.MetadataName(c) == TypeFacts.CachedAttribute);
+        if (attribute is null)
+        {
+            return;
+        }
+
+        var sink = DiagnosticSink.Collecting();
+        var surface = SurfaceResolver.Resolve(method, sink, context.CancellationToken);
+        var scopeType = surface.Kind == SurfaceKind.Interface ? surface.Interface! : method.ContainingType;
+        var signature = surface.InterfaceMethod ?? method;
+        var site = new MethodParser.CallSite(scopeType, method.Name, TargetOwner.Inner, "_cache", "options");
+        MethodParser.Parse(method, signature, attribute, site, new Dictionary<string, ObjectEncoderModel>(), sink, context.CancellationToken);
+        foreach (var diagnostic in sink.Diagnostics)
+        {
+            context.ReportDiagnostic(diagnostic);
+        }
+    }
+}

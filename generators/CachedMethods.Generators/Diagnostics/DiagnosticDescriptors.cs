@@ -1,0 +1,113 @@
+using Microsoft.CodeAnalysis;
+
+namespace CachedMethods.Generators.Diagnostics;
+
+/// <summary>
+/// Every diagnostic of the CachedMethods generator. Each message names the parameter, type or member
+/// and says what to do; each id has a page under docs/diagnostics and a line in AnalyzerReleases.
+/// </summary>
+internal static class DiagnosticDescriptors
+{
+    private const string Category = "CachedMethods";
+
+    public static readonly DiagnosticDescriptor KeyParamsNameNotFound = Create(
+        "CM0001",
+        "KeyParams names a parameter that does not exist",
+        "'{0}' in KeyParams is not a parameter of '{1}'; write nameof(...) of one of its parameters",
+        DiagnosticSeverity.Error);
+
+    public static readonly DiagnosticDescriptor KeyParamsDuplicate = Create(
+        "CM0002",
+        "KeyParams lists a parameter twice",
+        "'{0}' is listed more than once in KeyParams of '{1}'; remove the duplicate",
+        DiagnosticSeverity.Warning);
+
+    public static readonly DiagnosticDescriptor ParameterNotInKey = Create(
+        "CM0003",
+        "A parameter is neither in KeyParams nor [NotCacheKey]",
+        "'{0}' may change the result but is not part of the cache key; add it to KeyParams or mark it [NotCacheKey]",
+        DiagnosticSeverity.Warning);
+
+    public static readonly DiagnosticDescriptor ParameterNotKeyable = Create(
+        "CM0004",
+        "A key parameter has no deterministic encoding",
+        "Parameter '{0}' of type '{1}' cannot be part of the cache key: {2}; mark it [NotCacheKey], pass a keyable type, or implement CachedMethods.ICacheKeyEncodable",
+        DiagnosticSeverity.Error);
+
+    public static readonly DiagnosticDescriptor UnsupportedReturnType = Create(
+        "CM0005",
+        "The return type of a cached method is not supported",
+        "'{0}' returns '{1}', which cannot be cached: {2}; return T, Task<T> or ValueTask<T>",
+        DiagnosticSeverity.Error);
+
+    public static readonly DiagnosticDescriptor UnsupportedParameter = Create(
+        "CM0006",
+        "A parameter of a cached method is not supported",
+        "Parameter '{0}' of '{1}' is {2}, which a cached method cannot take; pass it by value",
+        DiagnosticSeverity.Error);
+
+    public static readonly DiagnosticDescriptor ResultNotSerializable = Create(
+        "CM0007",
+        "The result type cannot be stored by MessagePack",
+        "The result type '{0}' of '{1}' cannot be stored: {2}",
+        DiagnosticSeverity.Error);
+
+    public static readonly DiagnosticDescriptor NegativeTtl = Create(
+        "CM0008",
+        "Ttl is negative",
+        "Ttl of '{0}' is {1} seconds; give a positive number of seconds, or 0 for the engine's default",
+        DiagnosticSeverity.Error);
+
+    public static readonly DiagnosticDescriptor TypeNotPartial = Create(
+        "CM0009",
+        "A type with a cached partial method is not partial",
+        "'{0}' holds the cached partial method '{1}' but is not partial; add the 'partial' modifier to '{0}'",
+        DiagnosticSeverity.Error);
+
+    public static readonly DiagnosticDescriptor NoCachingSurface = Create(
+        "CM0010",
+        "A cached method is neither on an interface nor partial",
+        "'{0}' is [Cached] but is neither an interface method, an implementation of one, nor a partial method; declare it 'partial' without a body and move its body to '{1}'",
+        DiagnosticSeverity.Error);
+
+    public static readonly DiagnosticDescriptor MissingCacheManager = Create(
+        "CM0011",
+        "A partial class with cached methods has no CacheManager",
+        "'{0}' needs a CachedMethods.CacheManager to cache '{1}'; add a field, a property or a primary-constructor parameter of that type{2}",
+        DiagnosticSeverity.Error);
+
+    public static readonly DiagnosticDescriptor MissingCoreMethod = Create(
+        "CM0012",
+        "A cached partial method has no uncached body",
+        "The cached partial method '{0}' computes its value by calling '{1}', which does not exist with the same parameters and return type; write the uncached body as '{1}'",
+        DiagnosticSeverity.Error);
+
+    public static readonly DiagnosticDescriptor GenericNotSupported = Create(
+        "CM0013",
+        "A cached method or its type is generic",
+        "'{0}' is generic; [Cached] supports only non-generic methods of non-generic types, because a type argument is not part of the key",
+        DiagnosticSeverity.Error);
+
+    public static readonly DiagnosticDescriptor KeyParamMarkedNotCacheKey = Create(
+        "CM0014",
+        "A parameter is both in KeyParams and [NotCacheKey]",
+        "'{0}' is listed in KeyParams and marked [NotCacheKey]; it stays in the key, so remove one of the two",
+        DiagnosticSeverity.Warning);
+
+    public static readonly DiagnosticDescriptor[] All =
+    [
+        KeyParamsNameNotFound, KeyParamsDuplicate, ParameterNotInKey, ParameterNotKeyable, UnsupportedReturnType,
+        UnsupportedParameter, ResultNotSerializable, NegativeTtl, TypeNotPartial, NoCachingSurface,
+        MissingCacheManager, MissingCoreMethod, GenericNotSupported, KeyParamMarkedNotCacheKey,
+    ];
+
+    private static DiagnosticDescriptor Create(string id, string title, string message, DiagnosticSeverity severity) =>
+        new(
+            id,
+            title,
+            message,
+            Category,
+            severity,
+            isEnabledByDefault: true,
+            helpLinkUri: $"https://github.com/cachedmethods/cachedmethods/blob/main/docs/diagnostics/{id}.md");
+}

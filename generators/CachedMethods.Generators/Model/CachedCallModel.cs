@@ -1,0 +1,110 @@
+namespace CachedMethods.Generators.Model;
+
+/// <summary>How a cached method returns its result.</summary>
+internal enum ReturnKind
+{
+    /// <summary>T: the synchronous engine path.</summary>
+    Sync,
+
+    /// <summary>Task&lt;T&gt;: the asynchronous path, as a Task.</summary>
+    Task,
+
+    /// <summary>ValueTask&lt;T&gt;: the asynchronous path.</summary>
+    ValueTask,
+}
+
+/// <summary>Everything the emitter needs to route one method through the cache.</summary>
+/// <param name="ReturnKind">Sync, Task or ValueTask.</param>
+/// <param name="ResultType">T, fully qualified with nullable annotations.</param>
+/// <param name="ScopeType">The first scope string: the declaring type's full name, or the [Cached] Name.</param>
+/// <param name="ScopeMethod">The second scope string: the method name, or empty when Name is set.</param>
+/// <param name="Version">[Cached] Version.</param>
+/// <param name="ResultShape">The compile-time fingerprint of T's serialized shape.</param>
+/// <param name="TtlSeconds">[Cached] Ttl; 0 means the engine's default.</param>
+/// <param name="Tiers">[Cached] Tiers as its numeric flags.</param>
+/// <param name="OptionsField">The name of the static CacheEntryOptions field of this method.</param>
+/// <param name="KeyParts">The key parameters in the order they are written.</param>
+/// <param name="CancellationToken">The parameter that receives the engine's token, or <see langword="null"/>.</param>
+/// <param name="Target">The method that computes the value: the inner instance's member or the user's Core method.</param>
+/// <param name="TargetOwner">What the target is called on.</param>
+/// <param name="CacheExpression">The expression that reads the CacheManager: "_cache", or a member of a partial class.</param>
+internal sealed record CachedCallModel(
+    ReturnKind ReturnKind,
+    string ResultType,
+    string ScopeType,
+    string ScopeMethod,
+    int Version,
+    string ResultShape,
+    int TtlSeconds,
+    int Tiers,
+    string OptionsField,
+    EquatableArray<KeyPartModel> KeyParts,
+    string? CancellationToken,
+    string Target,
+    TargetOwner TargetOwner,
+    string CacheExpression);
+
+/// <summary>What the computing method is called on.</summary>
+internal enum TargetOwner
+{
+    /// <summary>The decorator's inner instance.</summary>
+    Inner,
+
+    /// <summary>The partial class instance itself.</summary>
+    Self,
+
+    /// <summary>A static method of the partial class.</summary>
+    Static,
+}
+
+/// <summary>A named value written into a key: a parameter, or a member of a composite key type.</summary>
+/// <param name="Name">The name written before the value (unescaped).</param>
+/// <param name="Access">The C# expression that reads it (escaped).</param>
+/// <param name="Shape">How its value is encoded.</param>
+internal sealed record KeyPartModel(string Name, string Access, KeyShape Shape);
+
+/// <summary>How a value is written into a key.</summary>
+internal enum KeyShapeKind
+{
+    /// <summary>A CacheKeyBuilder.Append overload takes it directly.</summary>
+    Append,
+
+    /// <summary>An enum: AppendEnum by its underlying value.</summary>
+    Enum,
+
+    /// <summary>Nullable&lt;T&gt;: null, or the value's encoding.</summary>
+    Nullable,
+
+    /// <summary>A type that implements ICacheKeyEncodable.</summary>
+    Encodable,
+
+    /// <summary>An array, list or read-only list: count, then each element by index.</summary>
+    IndexedSequence,
+
+    /// <summary>A collection with a count: count, then each element in order.</summary>
+    CountedSequence,
+
+    /// <summary>Any IEnumerable&lt;T&gt;: materialized once, then written as a sequence.</summary>
+    EnumerableSequence,
+
+    /// <summary>A record, struct or class written member by member by a generated WriteKey overload.</summary>
+    Object,
+
+    /// <summary>A Memory&lt;byte&gt;, written by content as read-only memory.</summary>
+    MemoryBytes,
+}
+
+/// <summary>The encoding of one type.</summary>
+/// <param name="Kind">How it is written.</param>
+/// <param name="Type">The type, fully qualified.</param>
+/// <param name="Element">The element or underlying type of a sequence or nullable.</param>
+/// <param name="CountMember">"Length" or "Count" for a sequence.</param>
+/// <param name="IsReferenceType">Whether a null check is needed.</param>
+internal sealed record KeyShape(KeyShapeKind Kind, string Type, KeyShape? Element, string? CountMember, bool IsReferenceType);
+
+/// <summary>A generated WriteKey overload for a composite key type.</summary>
+/// <param name="Type">The type, fully qualified.</param>
+/// <param name="TypeName">The name written by BeginObject: the type's full name without global::.</param>
+/// <param name="IsValueType">Whether it is a struct (no null check).</param>
+/// <param name="Members">Its public members, ordered by name.</param>
+internal sealed record ObjectEncoderModel(string Type, string TypeName, bool IsValueType, EquatableArray<KeyPartModel> Members);

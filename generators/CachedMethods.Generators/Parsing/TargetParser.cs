@@ -1,0 +1,312 @@
+using System.Collections.Generic;
+using System.Linq;
+using System.Text;
+using System.Threading;
+using CachedMethods.Generators.Model;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+
+namespace CachedMethods.Generators.Parsing;
+
+/// <summary>
+/// Builds the model of the file one [Cached] method belongs to: the whole decorator of its interface,
+/// or the generated part of its partial class. Several methods of one type give equal models; the
+/// pipeline keeps one.
+/// </summary>
+internal static class TargetParser
+{
+    public static TargetModel? Parse(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
+    {
+        if (context.TargetSymbol is not IMethodSymbol method)
+        {
+            return null;
+        }
+
+        var surface = SurfaceResolver.Resolve(method, DiagnosticSink.Counting(), cancellationToken);
+        return surface.Kind switch
+        {
+            SurfaceKind.Interface when !MethodParser.IsInGenericType(surface.Interface) => Decorator(surface.Interface!, null, cancellationToken),
+            SurfaceKind.Implementation when !MethodParser.IsInGenericType(surface.Interface) && !MethodParser.IsInGenericType(method.ContainingType)
+                => Decorator(surface.Interface!, method.ContainingType, cancellationToken),
+            SurfaceKind.Partial when !MethodParser.IsInGenericType(method.ContainingType) => PartialClass(method.ContainingType, cancellationToken),
+            _ => null,
+        };
+    }
+
+    /// <summary>The decorator's name: IOcrService → CachedOcrService; from a class, OcrService → CachedOcrService.</summary>
+    public static string DecoratorName(INamedTypeSymbol @interface, INamedTypeSymbol? implementation)
+    {
+        if (implementation is not null)
+        {
+            var cachedInterfaces = implementation.AllInterfaces.Count(i => i.GetMembers().OfType<IMethodSymbol>()
+                .Any(m => implementation.FindImplementationForInterfaceMember(m) is { } impl && TypeFacts.HasAttribute(impl, TypeFacts.CachedAttribute)));
+            return cachedInterfaces > 1
+                ? "Cached" + implementation.Name + "As" + StripInterfacePrefix(@interface.Name)
+                : "Cached" + implementation.Name;
+        }
+
+        return "Cached" + StripInterfacePrefix(@interface.Name);
+    }
+
+    private static string StripInterfacePrefix(string name) =>
+        name.Length > 1 && name[0] == 'I' && char.IsUpper(name[1]) ? name.Substring(1) : name;
+
+    private static TargetModel Decorator(INamedTypeSymbol @interface, INamedTypeSymbol? implementation, CancellationToken cancellationToken)
+    {
+        var name = DecoratorName(@interface, implementation);
+        var scopeType = implementation ?? @interface;
+        var encoders = new Dictionary<string, ObjectEncoderModel>();
+        var members = new List<MemberModel>();
+        var signatures = new HashSet<string>();
+        var optionFields = new HashSet<string>();
+        var interfaceDisplay = @interface.ToDisplayString(TypeFacts.Qualified);
+
+        foreach (var declaring in new[] { @interface }.Concat(@interface.AllInterfaces))
+        {
+            foreach (var member in declaring.GetMembers())
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                if (member.IsStatic || !(member.IsAbstract || member.IsVirtual))
+                {
+                    continue;
+                }
+
+                // A second member with the same signature from another interface is implemented explicitly.
+                var explicitInterface = signatures.Add(Signature(member)) ? null : declaring.ToDisplayString(TypeFacts.Qualified);
+                var baseInterface = SymbolEqualityComparer.Default.Equals(declaring, @interface) ? null : declaring.ToDisplayString(TypeFacts.Qualified);
+                switch (member)
+                {
+                    case IMethodSymbol { MethodKind: MethodKind.Ordinary } interfaceMethod:
+                        var attributed = implementation is null
+                            ? interfaceMethod
+                            : implementation.FindImplementationForInterfaceMember(interfaceMethod) as IMethodSymbol;
+                        var attribute = attributed?.GetAttributes().FirstOrDefault(a => a.AttributeClass is { } c && TypeFacts.MetadataName(c) == TypeFacts.CachedAttribute);
+                        CachedCallModel? cached = null;
+                        if (attributed is not null && attribute is not null && explicitInterface is null)
+                        {
+                            var site = new MethodParser.CallSite(scopeType, interfaceMethod.Name, TargetOwner.Inner, "_cache", OptionsField(interfaceMethod.Name, optionFields));
+                            cached = MethodParser.Parse(attributed, interfaceMethod, attribute, site, encoders, DiagnosticSink.Counting(), cancellationToken);
+                        }
+
+                        members.Add(Method(interfaceMethod, explicitInterface, baseInterface, string.Empty, null, cached));
+                        break;
+                    case IPropertySymbol property:
+                        members.Add(new MemberModel(
+                            property.IsIndexer ? MemberKind.Indexer : MemberKind.Property,
+                            TypeFacts.Escape(property.Name),
+                            TypeFacts.Display(property.Type),
+                            RefPrefix(property.ReturnsByRef, property.ReturnsByRefReadonly),
+                            explicitInterface,
+                            baseInterface,
+                            string.Empty,
+                            EquatableArray<string>.Empty,
+                            property.Parameters.Select(Parameter).ToEquatableArray(),
+                            property.GetMethod is not null,
+                            property.SetMethod is not null,
+                            property.SetMethod?.IsInitOnly == true,
+                            string.Empty,
+                            null,
+                            null));
+                        break;
+                    case IEventSymbol @event:
+                        members.Add(new MemberModel(
+                            MemberKind.Event,
+                            TypeFacts.Escape(@event.Name),
+                            TypeFacts.Display(@event.Type),
+                            string.Empty,
+                            explicitInterface,
+                            baseInterface,
+                            string.Empty,
+                            EquatableArray<string>.Empty,
+                            EquatableArray<ParameterModel>.Empty,
+                            false,
+                            false,
+                            false,
+                            string.Empty,
+                            null,
+                            null));
+                        break;
+                }
+            }
+        }
+
+        var ns = NamespaceOf(@interface);
+        return new TargetModel(
+            implementation is null ? TargetKind.InterfaceDecorator : TargetKind.ImplementationDecorator,
+            HintName(ns, name),
+            ns,
+            TypeFacts.IsEffectivelyPublic(@interface) ? "public" : "internal",
+            name,
+            "class",
+            EquatableArray<ContainingTypeModel>.Empty,
+            interfaceDisplay,
+            implementation?.ToDisplayString(TypeFacts.Qualified),
+            members.ToEquatableArray(),
+            encoders.Values.OrderBy(e => e.Type, System.StringComparer.Ordinal).ToEquatableArray());
+    }
+
+    private static TargetModel PartialClass(INamedTypeSymbol type, CancellationToken cancellationToken)
+    {
+        var encoders = new Dictionary<string, ObjectEncoderModel>();
+        var members = new List<MemberModel>();
+        var optionFields = new HashSet<string>();
+        foreach (var method in type.GetMembers().OfType<IMethodSymbol>())
+        {
+            var attribute = method.GetAttributes().FirstOrDefault(a => a.AttributeClass is { } c && TypeFacts.MetadataName(c) == TypeFacts.CachedAttribute);
+            if (attribute is null || !SurfaceResolver.IsPartialDefinition(method, cancellationToken))
+            {
+                continue;
+            }
+
+            var sink = DiagnosticSink.Counting();
+            var surface = SurfaceResolver.Resolve(method, sink, cancellationToken);
+            CachedCallModel? cached = null;
+            if (!sink.HasErrors && surface.Core is { } core && surface.CacheExpression is { } cache)
+            {
+                var owner = core.IsStatic ? TargetOwner.Static : TargetOwner.Self;
+                var site = new MethodParser.CallSite(type, TypeFacts.Escape(core.Name), owner, cache, OptionsField(method.Name, optionFields));
+                cached = MethodParser.Parse(method, method, attribute, site, encoders, sink, cancellationToken);
+            }
+
+            var modifiers = method.DeclaringSyntaxReferences
+                .Select(r => r.GetSyntax(cancellationToken))
+                .OfType<MethodDeclarationSyntax>()
+                .Select(m => string.Join(" ", m.Modifiers.Select(t => t.ValueText)))
+                .FirstOrDefault() ?? "partial";
+            members.Add(Method(method, null, null, modifiers, surface.Core is { } target ? TypeFacts.Escape(target.Name) : null, cached));
+        }
+
+        var containing = new List<ContainingTypeModel>();
+        for (var t = type.ContainingType; t is not null; t = t.ContainingType)
+        {
+            containing.Insert(0, new ContainingTypeModel(Keyword(t), TypeFacts.Escape(t.Name)));
+        }
+
+        var ns = NamespaceOf(type);
+        var fileName = string.Join(".", containing.Select(c => c.Name).Concat(new[] { type.Name }));
+        return new TargetModel(
+            TargetKind.PartialClass,
+            HintName(ns, fileName),
+            ns,
+            string.Empty,
+            TypeFacts.Escape(type.Name),
+            Keyword(type),
+            containing.ToEquatableArray(),
+            null,
+            null,
+            members.ToEquatableArray(),
+            encoders.Values.OrderBy(e => e.Type, System.StringComparer.Ordinal).ToEquatableArray());
+    }
+
+    private static MemberModel Method(IMethodSymbol method, string? explicitInterface, string? baseInterface, string modifiers, string? forwardTo, CachedCallModel? cached) =>
+        new(
+            MemberKind.Method,
+            TypeFacts.Escape(method.Name),
+            TypeFacts.Display(method.ReturnType),
+            RefPrefix(method.ReturnsByRef, method.ReturnsByRefReadonly),
+            explicitInterface,
+            baseInterface,
+            method.TypeParameters.Length == 0 ? string.Empty : "<" + string.Join(", ", method.TypeParameters.Select(t => TypeFacts.Escape(t.Name))) + ">",
+            explicitInterface is null ? method.TypeParameters.Select(Constraint).Where(c => c is not null).Select(c => c!).ToEquatableArray() : EquatableArray<string>.Empty,
+            method.Parameters.Select(Parameter).ToEquatableArray(),
+            false,
+            false,
+            false,
+            modifiers,
+            forwardTo,
+            cached);
+
+    private static ParameterModel Parameter(IParameterSymbol parameter)
+    {
+        var prefix = new StringBuilder();
+        if (parameter.Ordinal == 0 && parameter.ContainingSymbol is IMethodSymbol { IsExtensionMethod: true })
+        {
+            prefix.Append("this ");
+        }
+
+        if (parameter.IsParams)
+        {
+            prefix.Append("params ");
+        }
+
+        if (parameter.ScopedKind != ScopedKind.None && parameter.RefKind != RefKind.Out)
+        {
+            prefix.Append("scoped ");
+        }
+
+        var argument = parameter.RefKind switch
+        {
+            RefKind.Ref => "ref ",
+            RefKind.Out => "out ",
+            RefKind.In => "in ",
+            RefKind.RefReadOnlyParameter => "in ",
+            _ => string.Empty,
+        };
+        prefix.Append(parameter.RefKind == RefKind.RefReadOnlyParameter ? "ref readonly " : argument);
+        return new ParameterModel(TypeFacts.Escape(parameter.Name), TypeFacts.Display(parameter.Type), prefix.ToString(), argument);
+    }
+
+    private static string? Constraint(ITypeParameterSymbol parameter)
+    {
+        var parts = new List<string>();
+        if (parameter.HasReferenceTypeConstraint)
+        {
+            parts.Add(parameter.ReferenceTypeConstraintNullableAnnotation == NullableAnnotation.Annotated ? "class?" : "class");
+        }
+        else if (parameter.HasUnmanagedTypeConstraint)
+        {
+            parts.Add("unmanaged");
+        }
+        else if (parameter.HasValueTypeConstraint)
+        {
+            parts.Add("struct");
+        }
+        else if (parameter.HasNotNullConstraint)
+        {
+            parts.Add("notnull");
+        }
+
+        parts.AddRange(parameter.ConstraintTypes.Select(TypeFacts.Display));
+        if (parameter.HasConstructorConstraint)
+        {
+            parts.Add("new()");
+        }
+
+        return parts.Count == 0 ? null : $"where {TypeFacts.Escape(parameter.Name)} : {string.Join(", ", parts)}";
+    }
+
+    private static string RefPrefix(bool byRef, bool byRefReadonly) => byRefReadonly ? "ref readonly " : byRef ? "ref " : string.Empty;
+
+    private static string Signature(ISymbol member) => member switch
+    {
+        IMethodSymbol m => m.Name + "`" + m.TypeParameters.Length + "(" + string.Join(",", m.Parameters.Select(p => p.RefKind + " " + p.Type.ToDisplayString(TypeFacts.Qualified))) + ")",
+        IPropertySymbol { IsIndexer: true } p => "this[" + string.Join(",", p.Parameters.Select(x => x.Type.ToDisplayString(TypeFacts.Qualified))) + "]",
+        _ => member.Name,
+    };
+
+    private static string OptionsField(string methodName, HashSet<string> taken)
+    {
+        var camel = char.ToLowerInvariant(methodName[0]) + methodName.Substring(1);
+        var field = "s_" + camel + "Options";
+        for (var i = 2; !taken.Add(field); i++)
+        {
+            field = "s_" + camel + "Options" + i.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        return field;
+    }
+
+    private static string Keyword(INamedTypeSymbol type) => (type.IsRecord, type.TypeKind) switch
+    {
+        (true, TypeKind.Struct) => "record struct",
+        (true, _) => "record",
+        (_, TypeKind.Struct) => "struct",
+        (_, TypeKind.Interface) => "interface",
+        _ => "class",
+    };
+
+    private static string? NamespaceOf(INamedTypeSymbol type) =>
+        type.ContainingNamespace is { IsGlobalNamespace: false } ns ? ns.ToDisplayString() : null;
+
+    private static string HintName(string? ns, string name) => (ns is null ? name : ns + "." + name) + ".g.cs";
+}

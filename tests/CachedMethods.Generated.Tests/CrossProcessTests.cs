@@ -1,0 +1,88 @@
+using System.Diagnostics;
+using CachedMethods.Generated.Tests.Services;
+
+namespace CachedMethods.Generated.Tests;
+
+/// <summary>
+/// The same call gives the same key in another process, and the key's bytes are pinned: a change to
+/// the encoding, the scope or the result fingerprint fails here before it orphans stored entries.
+/// </summary>
+public sealed class CrossProcessTests : IDisposable
+{
+    /// <summary>
+    /// The SHA-256 storage id of <c>IOcrService.Concat("same", "key")</c>. Update it only together with a
+    /// deliberate change of the key format (CacheKeyBuilder.FormatVersion) or of the scope. It was computed
+    /// outside .NET from the documented layout: SHA-256 of [Scope=27, format 1, "…IOcrService", "Concat",
+    /// version 0 (int32 LE), result shape "c3e82f70f33a4187"], [Name=26, "a"], [String=15, "same"],
+    /// [Name=26, "b"], [String=15, "key"], each string as (0, varint length, UTF-8).
+    /// </summary>
+    private const string GoldenStorageId = "a8e6b6bb958aa1828eb21a731caf5b2b358bae2ace3f090a709f51e881f3ac23";
+
+    private readonly CacheFixture _cache = new();
+
+    public void Dispose() => _cache.Dispose();
+
+    /// <summary>The call both processes make.</summary>
+    public static string Call(IOcrService service) => service.Concat("same", "key");
+
+    [Fact]
+    public void TheGeneratedKeyIsTheDocumentedEncoding()
+    {
+        var builder = new CacheKeyBuilder(stackalloc byte[256]);
+        try
+        {
+            builder.AppendScope("CachedMethods.Generated.Tests.Services.IOcrService", "Concat", 0, "c3e82f70f33a4187");
+            builder.AppendName("a");
+            builder.Append("same");
+            builder.AppendName("b");
+            builder.Append("key");
+            var expected = builder.ToCacheKey().StorageId;
+
+            Call(new CachedOcrService(new CountingOcrService(), _cache.Manager));
+            _cache.Manager.Dispose();
+
+            Assert.Equal([expected], _cache.StorageIdsOnDisk());
+            Assert.Equal(GoldenStorageId, expected);
+        }
+        finally
+        {
+            builder.Dispose();
+        }
+    }
+
+    [Fact]
+    public void ASecondProcessHitsTheEntryTheFirstWrote()
+    {
+        var inner = new CountingOcrService();
+        Assert.Equal("same|key", Call(new CachedOcrService(inner, _cache.Manager)));
+        Assert.Equal(1, inner.Calls);
+        _cache.Manager.Dispose();
+
+        var output = RunProbe(_cache.DiskPath);
+
+        Assert.Contains("result=same|key", output, StringComparison.Ordinal);
+        Assert.Contains("calls=0", output, StringComparison.Ordinal);
+    }
+
+    private static string RunProbe(string diskPath)
+    {
+        var assembly = typeof(Program).Assembly.Location;
+        var start = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        start.ArgumentList.Add("exec");
+        start.ArgumentList.Add(assembly);
+        start.ArgumentList.Add("probe");
+        start.ArgumentList.Add(diskPath);
+
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        Assert.True(process.WaitForExit(60_000), "the probe process did not finish in 60 s");
+        Assert.True(process.ExitCode == 0, $"probe exited {process.ExitCode}: {stderr.Result}");
+        return stdout.Result;
+    }
+}

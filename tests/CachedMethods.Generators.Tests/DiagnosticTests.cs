@@ -1,0 +1,271 @@
+using static CachedMethods.Generators.Tests.AnalyzerVerifier;
+
+namespace CachedMethods.Generators.Tests;
+
+/// <summary>Every diagnostic at its exact span, with the arguments of its message.</summary>
+public sealed class DiagnosticTests
+{
+    [Fact]
+    public Task CM0001_KeyParamsNameIsNotAParameter() => VerifyAsync(
+        """
+        public interface IService
+        {
+            [Cached(KeyParams = ["id", {|#0:"identifier"|}])]
+            string Get(int id);
+        }
+        """,
+        Diagnostic("CM0001").WithLocation(0).WithArguments("identifier", "IService.Get(int)"));
+
+    [Fact]
+    public Task CM0002_KeyParamsNameListedTwice() => VerifyAsync(
+        """
+        public interface IService
+        {
+            [Cached(KeyParams = [nameof(id), {|#0:nameof(id)|}])]
+            string Get(int id);
+        }
+        """,
+        Diagnostic("CM0002").WithLocation(0).WithArguments("id", "IService.Get(int)"));
+
+    [Fact]
+    public Task CM0003_ParameterNeitherInKeyParamsNorNotCacheKey() => VerifyAsync(
+        """
+        public interface IOcr
+        {
+            [Cached(KeyParams = [nameof(documentHash)])]
+            string Recognize(string documentHash, int {|#0:dpi|}, [NotCacheKey] string? requestId, CancellationToken cancellationToken);
+        }
+        """,
+        Diagnostic("CM0003").WithLocation(0).WithArguments("dpi"));
+
+    [Theory]
+    [InlineData("object", "'object' has no fixed type, so its encoding cannot be chosen at compile time")]
+    [InlineData("System.IO.Stream", "a stream's content is read, not compared; key by a hash of the content instead")]
+    [InlineData("Func<int>", "a delegate is code, which has no value to key by")]
+    [InlineData("IDisposable", "an interface can hide any runtime type, so its state is unknown at compile time")]
+    [InlineData("Dictionary<string, int>", "an unordered collection has no defined enumeration order; pass a sorted list instead")]
+    [InlineData("Uri", "it is a framework type with no deterministic key encoding, and its ToString() may not tell values apart; pass a keyable value such as its string form")]
+    [InlineData("Opaque", "it has no public properties or fields, so every value would get the same key (a ToString() fallback would collide the same way)")]
+    [InlineData("Holder", "its member 'Payload' of type 'object' is not keyable ('object' has no fixed type, so its encoding cannot be chosen at compile time)")]
+    public Task CM0004_KeyParameterHasNoDeterministicEncoding(string type, string reason) => VerifyAsync(
+        $$"""
+        public sealed class Opaque { public override string ToString() => "opaque"; }
+        public sealed record Holder(int Id, object Payload);
+
+        public interface IService
+        {
+            [Cached]
+            string Get({{type}} {|#0:value|});
+        }
+        """,
+        Diagnostic("CM0004").WithLocation(0).WithArguments("value", TypeDisplay(type), reason));
+
+    [Theory]
+    [InlineData("void", "it returns nothing to cache")]
+    [InlineData("Task", "it completes without a value to cache")]
+    [InlineData("ValueTask", "it completes without a value to cache")]
+    [InlineData("IAsyncEnumerable<int>", "a stream of values is not cached as one value; return Task<List<T>> instead")]
+    [InlineData("Span<byte>", "a ref struct or pointer cannot be stored")]
+    public Task CM0005_UnsupportedReturnType(string type, string reason) => VerifyAsync(
+        $$"""
+        public interface IService
+        {
+            [Cached]
+            {|#0:{{type}}|} Get(int id);
+        }
+        """,
+        Diagnostic("CM0005").WithLocation(0).WithArguments("IService.Get(int)", TypeDisplay(type), reason));
+
+    [Theory]
+    [InlineData("ref int", "passed by 'ref'")]
+    [InlineData("out int", "passed by 'out'")]
+    [InlineData("in int", "passed by 'in'")]
+    [InlineData("ReadOnlySpan<char>", "a ref struct ('System.ReadOnlySpan<char>')")]
+    public Task CM0006_UnsupportedParameter(string declaration, string reason) => VerifyAsync(
+        $$"""
+        public interface IService
+        {
+            [Cached]
+            string Get({{declaration}} {|#0:value|});
+        }
+        """,
+        Diagnostic("CM0006").WithLocation(0).WithArguments("value", $"IService.Get({declaration})", reason));
+
+    [Fact]
+    public Task CM0006_PointerParameter() => VerifyAsync(
+        """
+        public unsafe interface IService
+        {
+            [Cached]
+            string Get(int* {|#0:value|});
+        }
+        """,
+        Diagnostic("CM0006").WithLocation(0).WithArguments("value", "IService.Get(int*)", "a pointer"));
+
+    [Theory]
+    [InlineData("object", "object", "'object' is read back as dictionaries and primitives, never as the type that was stored; return a concrete type")]
+    [InlineData("Task<Hidden>", "Hidden", "'Hidden' is not public, and the contractless resolver builds formatters only for public types at run time; make it public")]
+    [InlineData("IShape", "IShape", "'IShape' is an interface, so MessagePack cannot know which type to create; return a concrete type or declare its subtypes with [Union]")]
+    [InlineData("Holder", "Holder", "its member 'Callback' cannot be stored: 'System.Action' is a delegate, which cannot be serialized")]
+    public Task CM0007_ResultTypeCannotBeStored(string returnType, string resultType, string reason) => VerifyAsync(
+        $$"""
+        internal sealed record Hidden(int Id);
+        public interface IShape { }
+        public sealed class Holder { public Action? Callback { get; set; } }
+
+        public interface IService
+        {
+            [Cached]
+            {|#0:{{returnType}}|} Get(int id);
+        }
+        """,
+        Diagnostic("CM0007").WithLocation(0).WithArguments(resultType, "IService.Get(int)", reason));
+
+    [Fact]
+    public Task CM0008_NegativeTtl() => VerifyAsync(
+        """
+        public interface IService
+        {
+            [Cached(Ttl = {|#0:-5|})]
+            string Get(int id);
+        }
+        """,
+        Diagnostic("CM0008").WithLocation(0).WithArguments("IService.Get(int)", -5));
+
+    [Fact]
+    public Task CM0009_PartialMethodInATypeThatIsNotPartial() => VerifyAsync(
+        """
+        public sealed class Service(CacheManager cache)
+        {
+            [Cached]
+            public partial string {|#0:Get|}(int id);
+
+            private string GetCore(int id) => id.ToString();
+        }
+        """,
+        Diagnostic("CM0009").WithLocation(0).WithArguments("Service", "Get"));
+
+    [Fact]
+    public Task CM0010_MethodThatIsNeitherOnAnInterfaceNorPartial() => VerifyAsync(
+        """
+        public sealed class Service
+        {
+            [Cached]
+            public string {|#0:Get|}(int id) => id.ToString();
+        }
+        """,
+        Diagnostic("CM0010").WithLocation(0).WithArguments("Service.Get(int)", "GetCore"));
+
+    [Fact]
+    public Task CM0011_PartialClassWithoutCacheManager() => VerifyAsync(
+        """
+        public sealed partial class Service
+        {
+            [Cached]
+            public partial string {|#0:Get|}(int id);
+
+            private string GetCore(int id) => id.ToString();
+        }
+        """,
+        Diagnostic("CM0011").WithLocation(0).WithArguments("Service", "Service.Get(int)", ""));
+
+    [Fact]
+    public Task CM0012_PartialMethodWithoutCoreMethod() => VerifyAsync(
+        """
+        public sealed partial class Service(CacheManager cache)
+        {
+            [Cached]
+            public partial Task<string> {|#0:GetAsync|}(int id);
+
+            private Task<string> GetCoreAsync(long id) => Task.FromResult(id.ToString());
+        }
+        """,
+        Diagnostic("CM0012").WithLocation(0).WithArguments("Service.GetAsync(int)", "GetCoreAsync"));
+
+    [Fact]
+    public Task CM0013_GenericMethodOrType() => VerifyAsync(
+        """
+        public interface IRepository<T>
+        {
+            [Cached]
+            string {|#0:Get|}(int id);
+        }
+
+        public interface IService
+        {
+            [Cached]
+            string {|#1:Get|}<T>(int id);
+        }
+        """,
+        Diagnostic("CM0013").WithLocation(0).WithArguments("IRepository<T>.Get(int)"),
+        Diagnostic("CM0013").WithLocation(1).WithArguments("IService.Get<T>(int)"));
+
+    [Fact]
+    public Task CM0014_KeyParamsAndNotCacheKeyOnOneParameter() => VerifyAsync(
+        """
+        public interface IService
+        {
+            [Cached(KeyParams = [nameof(id)])]
+            string Get([NotCacheKey] int {|#0:id|});
+        }
+        """,
+        Diagnostic("CM0014").WithLocation(0).WithArguments("id"));
+
+    [Fact]
+    public Task ValidServicesReportNothing() => VerifyAsync(Sources.InterfaceService + "\n" + Sources.CompositeKeys.Replace("namespace Shapes;", "", StringComparison.Ordinal));
+
+    [Fact]
+    public Task PragmaSuppressesAWarning() => VerifyAsync(
+        """
+        public interface IOcr
+        {
+            [Cached(KeyParams = [nameof(documentHash)])]
+        #pragma warning disable CM0003
+            string Recognize(string documentHash, int dpi);
+        #pragma warning restore CM0003
+        }
+        """);
+
+    private static string TypeDisplay(string type) => type switch
+    {
+        "System.IO.Stream" => "System.IO.Stream",
+        "Func<int>" => "System.Func<int>",
+        "IDisposable" => "System.IDisposable",
+        "Dictionary<string, int>" => "System.Collections.Generic.Dictionary<string, int>",
+        "Uri" => "System.Uri",
+        "Task" => "System.Threading.Tasks.Task",
+        "ValueTask" => "System.Threading.Tasks.ValueTask",
+        "IAsyncEnumerable<int>" => "System.Collections.Generic.IAsyncEnumerable<int>",
+        "Span<byte>" => "System.Span<byte>",
+        _ => type,
+    };
+}
+
+/// <summary>Every descriptor is documented and tracked in the analyzer release files.</summary>
+public sealed class DiagnosticCatalogTests
+{
+    public static TheoryData<string> Ids => new(CachedMethods.Generators.Diagnostics.DiagnosticDescriptors.All.Select(d => d.Id));
+
+    [Theory]
+    [MemberData(nameof(Ids))]
+    public void HasADocPageAReleaseEntryAndAHelpLink(string id)
+    {
+        var descriptor = CachedMethods.Generators.Diagnostics.DiagnosticDescriptors.All.Single(d => d.Id == id);
+        var root = RepositoryRoot();
+
+        Assert.True(File.Exists(Path.Combine(root, "docs", "diagnostics", id + ".md")), $"docs/diagnostics/{id}.md is missing");
+        Assert.Equal($"https://github.com/cachedmethods/cachedmethods/blob/main/docs/diagnostics/{id}.md", descriptor.HelpLinkUri);
+        var unshipped = File.ReadAllText(Path.Combine(root, "generators", "CachedMethods.Generators", "AnalyzerReleases.Unshipped.md"));
+        Assert.Contains($"{id} | CachedMethods | {descriptor.DefaultSeverity} |", unshipped, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void IdsAreUniqueAndSequential()
+    {
+        var ids = CachedMethods.Generators.Diagnostics.DiagnosticDescriptors.All.Select(d => d.Id).ToList();
+        Assert.Equal(Enumerable.Range(1, ids.Count).Select(i => $"CM{i:0000}"), ids);
+    }
+
+    private static string RepositoryRoot([System.Runtime.CompilerServices.CallerFilePath] string file = "") =>
+        Path.GetFullPath(Path.Combine(Path.GetDirectoryName(file)!, "..", ".."));
+}

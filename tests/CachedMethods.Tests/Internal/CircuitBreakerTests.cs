@@ -1,0 +1,118 @@
+using CachedMethods.Internal;
+using Microsoft.Extensions.Time.Testing;
+
+namespace CachedMethods.Tests.Internal;
+
+public class CircuitBreakerTests
+{
+    private readonly FakeTimeProvider _time = new();
+
+    private CircuitBreaker Opened()
+    {
+        var circuit = new CircuitBreaker(_time);
+        for (var i = 0; i < CircuitBreaker.FailureThreshold; i++)
+        {
+            circuit.OnFailure();
+        }
+
+        return circuit;
+    }
+
+    [Fact]
+    public void It_opens_after_the_threshold_of_consecutive_failures()
+    {
+        var circuit = new CircuitBreaker(_time);
+
+        Assert.False(circuit.OnFailure());
+        Assert.False(circuit.OnFailure());
+        Assert.True(circuit.AllowCall());
+        Assert.False(circuit.IsOpen);
+
+        Assert.True(circuit.OnFailure());
+        Assert.True(circuit.IsOpen);
+        Assert.False(circuit.AllowCall());
+    }
+
+    [Fact]
+    public void A_success_resets_the_failure_count()
+    {
+        var circuit = new CircuitBreaker(_time);
+        circuit.OnFailure();
+        circuit.OnFailure();
+        Assert.False(circuit.OnSuccess());
+        circuit.OnFailure();
+        circuit.OnFailure();
+
+        Assert.False(circuit.IsOpen);
+        Assert.True(circuit.AllowCall());
+    }
+
+    [Fact]
+    public void After_the_break_one_probe_is_let_through_and_its_success_closes_the_circuit()
+    {
+        var circuit = Opened();
+
+        _time.Advance(TimeSpan.FromMilliseconds(999));
+        Assert.False(circuit.AllowCall());
+
+        _time.Advance(TimeSpan.FromMilliseconds(1));
+        Assert.True(circuit.AllowCall());
+        Assert.False(circuit.AllowCall()); // one probe at a time
+        Assert.True(circuit.IsOpen);
+
+        Assert.True(circuit.OnSuccess());
+        Assert.False(circuit.IsOpen);
+        Assert.True(circuit.AllowCall());
+        Assert.True(circuit.AllowCall());
+    }
+
+    [Fact]
+    public void A_failed_probe_reopens_the_circuit_for_twice_as_long()
+    {
+        var circuit = Opened();
+        _time.Advance(TimeSpan.FromSeconds(1));
+        Assert.True(circuit.AllowCall());
+
+        Assert.True(circuit.OnFailure());
+
+        _time.Advance(TimeSpan.FromMilliseconds(1999));
+        Assert.False(circuit.AllowCall());
+        _time.Advance(TimeSpan.FromMilliseconds(1));
+        Assert.True(circuit.AllowCall());
+    }
+
+    [Fact]
+    public void The_break_doubles_up_to_thirty_seconds()
+    {
+        var circuit = Opened();
+        var expected = new[] { 1, 2, 4, 8, 16, 30, 30 };
+        foreach (var seconds in expected)
+        {
+            _time.Advance(TimeSpan.FromSeconds(seconds) - TimeSpan.FromMilliseconds(1));
+            Assert.False(circuit.AllowCall());
+            _time.Advance(TimeSpan.FromMilliseconds(1));
+            Assert.True(circuit.AllowCall(), $"No probe after a break of {seconds} s.");
+            circuit.OnFailure();
+        }
+    }
+
+    [Fact]
+    public void After_closing_the_next_opening_starts_again_at_one_second()
+    {
+        var circuit = Opened();
+        _time.Advance(TimeSpan.FromSeconds(1));
+        circuit.AllowCall();
+        circuit.OnFailure(); // break now 2 s
+        _time.Advance(TimeSpan.FromSeconds(2));
+        circuit.AllowCall();
+        circuit.OnSuccess();
+
+        for (var i = 0; i < CircuitBreaker.FailureThreshold; i++)
+        {
+            circuit.OnFailure();
+        }
+
+        _time.Advance(TimeSpan.FromSeconds(1));
+        Assert.True(circuit.AllowCall());
+    }
+}
