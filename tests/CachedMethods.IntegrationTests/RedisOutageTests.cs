@@ -77,6 +77,27 @@ public sealed class RedisOutageTests(ITestOutputHelper output) : IAsyncLifetime
         Assert.Equal("HIT late", await Peer.RunAsync(_server.Url, "late:", TestEnvironment.NewTempFolder("peer"), "get", "k2"));
     }
 
+    [Fact]
+    public async Task A_synchronous_read_from_a_stalled_redis_ends_at_its_operation_timeout_and_falls_through_to_disk()
+    {
+        var options = new CacheOptions { DiskCachePath = _disk, MemoryCacheSizeMb = 0 }.UseRedis();
+        options.Redis.Url = _server.Url;
+        options.Redis.KeyPrefix = "stall:";
+        options.Redis.OperationTimeoutMs = 250;
+        await using var cache = new CacheManager(options);
+        await Eventually.TrueAsync(() => cache.RedisTier is not null, "Redis to connect");
+        cache.Set("page", "kept on disk too");
+        await using var admin = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync($"127.0.0.1:{_server.Port}");
+
+        // The server stops answering every client for 5 s: a hung Redis, not a dead one.
+        await admin.GetDatabase().ExecuteAsync("CLIENT", "PAUSE", "5000", "ALL");
+        var read = await Task.Run(() => cache.Get<string>("page")).WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.Equal("kept on disk too", read.Value);
+        Assert.True(cache.GetStats()["redis"]!.Errors >= 1);
+        Assert.Equal(1, cache.GetStats()["disk"]!.Hits);
+    }
+
     private static async Task<TimeSpan> Timed(Func<Task> call)
     {
         var clock = Stopwatch.StartNew();
