@@ -8,8 +8,6 @@ using Xunit;
 
 namespace CachedMethods.IntegrationTests;
 
-public sealed record Page(string Text, int Number, IReadOnlyList<string> Words);
-
 /// <summary>The whole engine over a real redis-server and a real S3-compatible server.</summary>
 public sealed class TierEngineTests(RedisFixture redis, S3Fixture s3) : IClassFixture<RedisFixture>, IClassFixture<S3Fixture>, IAsyncLifetime
 {

@@ -2,6 +2,7 @@
 // Prints "HIT <value>", "MISS", "SET" or the storage id of a generated key.
 using CachedMethods;
 using CachedMethods.Redis;
+using CachedMethods.TestSupport;
 
 if (args.Length < 5)
 {
@@ -21,11 +22,11 @@ for (var i = 0; i < 100 && cache.RedisTier is null; i++)
 switch (args[3])
 {
     case "set":
-        await cache.SetAsync(args[4], new PeerValue(args[5], [1, 2, 3]), TimeSpan.FromMinutes(5));
+        await cache.SetAsync(args[4], new Page(args[5], 1, ["from", "the", "peer"]), TimeSpan.FromMinutes(5));
         Console.WriteLine("SET");
         return 0;
     case "get":
-        var found = await cache.GetAsync<PeerValue>(args[4]);
+        var found = await cache.GetAsync<Page>(args[4]);
         Console.WriteLine(found.HasValue ? $"HIT {found.Value!.Text}" : "MISS");
         return 0;
     case "key":
@@ -35,5 +36,3 @@ switch (args[3])
         Console.Error.WriteLine($"unknown operation '{args[3]}'");
         return 2;
 }
-
-public sealed record PeerValue(string Text, int[] Pages);
