@@ -141,6 +141,7 @@ public sealed class CacheOptions
         if (Read("REDIS_PORT") is { } port) Redis.Port = ParseInt("REDIS_PORT", port, 1, 65535);
         if (Read("REDIS_DB") is { } db) Redis.Database = ParseInt("REDIS_DB", db, 0, 10_000);
         if (Read("REDIS_PASSWORD") is { } password) Redis.Password = password;
+        if (Read("REDIS_KEY_PREFIX") is { } prefix) Redis.KeyPrefix = prefix;
         if (Read("MEMORY_CACHE_SIZE_MB") is { } memory) MemoryCacheSizeMb = ParseInt("MEMORY_CACHE_SIZE_MB", memory, 0, 1_000_000);
         if (Read("DISK_CACHE_SIZE_GB") is { } disk) DiskCacheSizeGb = ParseDouble("DISK_CACHE_SIZE_GB", disk);
         if (Read("DISK_CACHE_PATH") is { } path) DiskCachePath = path;
@@ -202,7 +203,7 @@ public sealed class RedisSettings
     /// <summary>Password (<c>REDIS_PASSWORD</c>).</summary>
     public string? Password { get; set; }
 
-    /// <summary>Every key lives under this prefix; <c>Clear</c> removes only it. Default <c>cm:</c>.</summary>
+    /// <summary>Every key lives under this prefix (<c>REDIS_KEY_PREFIX</c>); <c>Clear</c> removes only it. Default <c>cm:</c>.</summary>
     public string KeyPrefix { get; set; } = "cm:";
 
     /// <summary>After this many milliseconds a Redis call gives up and the engine treats it as a miss. Default 250.</summary>

@@ -4,8 +4,18 @@ namespace CachedMethods.Internal;
 
 internal static partial class Log
 {
-    [LoggerMessage(1, LogLevel.Warning, "Cache tier '{Tier}' failed on {Operation} ({Reason}); the call continues as a miss.")]
-    public static partial void StoreFailed(ILogger logger, string tier, string operation, string reason, Exception exception);
+    [LoggerMessage(1, LogLevel.Warning, "Cache tier '{Tier}' failed on {Operation} ({Reason}: {Message}); the call continues as a miss.")]
+    private static partial void StoreFailedWarning(ILogger logger, string tier, string operation, string reason, string message);
+
+    [LoggerMessage(18, LogLevel.Debug, "Cache tier '{Tier}' failure on {Operation}, in full.")]
+    private static partial void StoreFailedDetail(ILogger logger, string tier, string operation, Exception exception);
+
+    /// <summary>One line at Warning (a dead tier repeats it until its circuit opens); the stack at Debug.</summary>
+    public static void StoreFailed(ILogger logger, string tier, string operation, string reason, Exception exception)
+    {
+        StoreFailedWarning(logger, tier, operation, reason, exception.Message);
+        StoreFailedDetail(logger, tier, operation, exception);
+    }
 
     [LoggerMessage(2, LogLevel.Warning, "Cache tier '{Tier}' failed {Failures} times in a row; skipping it until a probe succeeds.")]
     public static partial void CircuitOpened(ILogger logger, string tier, int failures);
