@@ -82,6 +82,108 @@ public sealed class CompileTests
         }
         """);
 
+    [Fact]
+    public void InvalidationCallsThatMatchTheKeyCompile() => AssertCompiles("""
+        public interface IOcr
+        {
+            [Cached]
+            ValueTask<string> RecognizeAsync(string documentHash, int dpi, [NotCacheKey] string? requestId, CancellationToken cancellationToken);
+
+            [Cached]
+            int Count(int value);
+
+            [Cached]
+            int Count(long value);
+
+            [Cached]
+            string Load(int id, params string[] tags);
+        }
+
+        public static class Caller
+        {
+            public static async Task<bool> Run(CachedOcr ocr, CancellationToken cancellationToken)
+            {
+                var removed = await ocr.InvalidateRecognizeAsync("doc", 300, cancellationToken);
+                removed |= await ocr.InvalidateRecognizeAsync("doc", 300);
+                removed |= ocr.InvalidateRecognize("doc", 300);
+                removed |= ocr.InvalidateCount(1) | ocr.InvalidateCount(1L) | await ocr.InvalidateCountAsync(2L);
+                return removed | ocr.InvalidateLoad(1, ["a", "b"]);
+            }
+        }
+        """);
+
+    [Theory]
+    [InlineData("ocr.InvalidateRecognizeAsync(\"doc\", \"300\")", "CS1503")]
+    [InlineData("ocr.InvalidateRecognizeAsync(\"doc\", 300, null, default)", "CS1501")]
+    [InlineData("ocr.InvalidateRecognize(300, \"doc\")", "CS1503")]
+    [InlineData("ocr.InvalidateRecognize(\"doc\")", "CS7036")]
+    public void InvalidationCallsThatDoNotMatchTheKeyDoNotCompile(string call, string error)
+    {
+        var source = $$"""
+            public interface IOcr
+            {
+                [Cached]
+                ValueTask<string> RecognizeAsync(string documentHash, int dpi, [NotCacheKey] string? requestId, CancellationToken cancellationToken);
+            }
+
+            public static class Caller
+            {
+                public static object Run(CachedOcr ocr) => {{call}};
+            }
+            """;
+        var (_, output) = GeneratorHarness.Run(GeneratorHarness.Compile(source));
+
+        Assert.Equal([error], GeneratorHarness.Problems(output).Select(d => d.Id).Distinct());
+    }
+
+    [Fact]
+    public void TakenAndCollidingInvalidatorsAreLeftOutAndTheRestCompiles()
+    {
+        var (result, output) = GeneratorHarness.Run(GeneratorHarness.Compile("""
+            public interface IRates
+            {
+                [Cached]
+                decimal Current(string currency);
+
+                [Cached]
+                Task<decimal> CurrentAsync(string currency, CancellationToken cancellationToken);
+
+                [Cached]
+                decimal Historical(string currency, DateOnly day);
+
+                bool InvalidateHistorical(string currency, DateOnly day);
+
+                [Cached]
+                decimal Spot(string currency);
+            }
+
+            public sealed partial class CachedRates
+            {
+                public bool InvalidateHistoricalAsync() => false;
+            }
+            """));
+
+        Assert.Empty(GeneratorHarness.Problems(output));
+        var generated = result.GeneratedTrees.Single(t => t.FilePath.EndsWith("CachedRates.g.cs", StringComparison.Ordinal)).ToString();
+        var invalidators = System.Text.RegularExpressions.Regex
+            .Matches(generated, @"GeneratedCode\(.*\)\]\n\s*public \S+ (Invalidate\w+)\(")
+            .Select(m => m.Groups[1].Value);
+        Assert.Equal(["InvalidateSpot", "InvalidateSpotAsync"], invalidators);
+    }
+
+    [Theory]
+    [MemberData(nameof(IncrementalTests.AllSources), MemberType = typeof(IncrementalTests))]
+    public async Task TheAnalyzerCountsNoGeneratedMemberAsATakenName(string source)
+    {
+        // The analyzer sees the generated invalidation methods, the generator does not: both must agree.
+        var (_, output) = GeneratorHarness.Run(GeneratorHarness.Compile(source));
+        var analyzer = new Diagnostics.CachedMethodsAnalyzer();
+
+        var diagnostics = await Microsoft.CodeAnalysis.Diagnostics.DiagnosticAnalyzerExtensions.WithAnalyzers(output, [analyzer]).GetAnalyzerDiagnosticsAsync();
+
+        Assert.Empty(diagnostics);
+    }
+
     private static void AssertCompiles(string source)
     {
         var (result, output) = GeneratorHarness.Run(GeneratorHarness.Compile(source));

@@ -211,6 +211,152 @@ public sealed class DiagnosticTests
         """,
         Diagnostic("CM0014").WithLocation(0).WithArguments("id"));
 
+    [Theory]
+    [InlineData("FailSafeSeconds", "seconds")]
+    [InlineData("SoftTimeoutMs", "milliseconds")]
+    [InlineData("HardTimeoutMs", "milliseconds")]
+    public Task CM0015_NegativeFailSafeOrTimeout(string property, string unit) => VerifyAsync(
+        $$"""
+        public interface IService
+        {
+            [Cached(FailSafeSeconds = 60, {{property}} = {|#0:-5|})]
+            Task<string> GetAsync(int id);
+        }
+        """.Replace("FailSafeSeconds = 60, FailSafeSeconds", "FailSafeSeconds", StringComparison.Ordinal),
+        Diagnostic("CM0015").WithLocation(0).WithArguments(property, "IService.GetAsync(int)", -5, unit));
+
+    [Theory]
+    [InlineData("-0.1", "-0.1")]
+    [InlineData("1", "1")]
+    [InlineData("1.5", "1.5")]
+    [InlineData("double.NaN", "NaN")]
+    public Task CM0016_RefreshAheadOutsideZeroToOne(string value, string shown) => VerifyAsync(
+        $$"""
+        public interface IService
+        {
+            [Cached(Ttl = 60, RefreshAhead = {|#0:{{value}}|})]
+            Task<string> GetAsync(int id);
+        }
+        """,
+        Diagnostic("CM0016").WithLocation(0).WithArguments("IService.GetAsync(int)", shown));
+
+    [Fact]
+    public Task CM0016_RefreshAheadInRangeReportsNothing() => VerifyAsync(
+        """
+        public interface IService
+        {
+            [Cached(Ttl = 60, RefreshAhead = 0.999)]
+            Task<string> GetAsync(int id);
+
+            [Cached(RefreshAhead = 0)]
+            Task<string> OtherAsync(int id);
+        }
+        """);
+
+    [Fact]
+    public Task CM0017_EmptyOrRepeatedTag() => VerifyAsync(
+        """
+        public interface IService
+        {
+            [Cached(Tags = ["ocr", {|#0:""|}, {|#1:"ocr"|}, {|#2:null|}, "pages"])]
+            string Get(int id);
+
+            [Cached(Tags = new[] { "a", {|#3:"a"|} })]
+            string Other(int id);
+        }
+        """,
+        Diagnostic("CM0017").WithLocation(0).WithArguments("IService.Get(int)", "contain an empty tag, which no invalidation can name"),
+        Diagnostic("CM0017").WithLocation(1).WithArguments("IService.Get(int)", "list 'ocr' more than once"),
+        Diagnostic("CM0017").WithLocation(2).WithArguments("IService.Get(int)", "contain an empty tag, which no invalidation can name"),
+        Diagnostic("CM0017").WithLocation(3).WithArguments("IService.Other(int)", "list 'a' more than once"));
+
+    [Fact]
+    public Task CM0018_SoftTimeoutWithoutFailSafe() => VerifyAsync(
+        """
+        public interface IService
+        {
+            [Cached(SoftTimeoutMs = {|#0:200|}, HardTimeoutMs = 5000)]
+            Task<string> GetAsync(int id);
+
+            [Cached(FailSafeSeconds = 60, SoftTimeoutMs = 200)]
+            Task<string> SafeAsync(int id);
+        }
+        """,
+        Diagnostic("CM0018").WithLocation(0).WithArguments("IService.GetAsync(int)"));
+
+    [Fact]
+    public Task CM0019_InvalidatorNameTakenByAnInterfaceMember() => VerifyAsync(
+        """
+        public interface IService
+        {
+            [Cached]
+            Task<string> {|#0:GetAsync|}(int id);
+
+            Task InvalidateGetAsync(string reason);
+        }
+        """,
+        Diagnostic("CM0019").WithLocation(0).WithArguments("InvalidateGetAsync", "IService.GetAsync(int)", "CachedService"));
+
+    [Fact]
+    public Task CM0019_InvalidatorNameTakenInAPartialClassOrItsBase() => VerifyAsync(
+        """
+        public class Base
+        {
+            protected void InvalidateRender() { }
+        }
+
+        public sealed partial class Service(CacheManager cache) : Base
+        {
+            [Cached]
+            public partial string {|#0:Render|}(int id);
+
+            [Cached]
+            public partial string {|#1:Load|}(int id);
+
+            private string RenderCore(int id) => id.ToString();
+
+            private string LoadCore(int id) => id.ToString();
+
+            public int InvalidateLoadAsync { get; set; }
+        }
+        """,
+        Diagnostic("CM0019").WithLocation(0).WithArguments("InvalidateRender", "Service.Render(int)", "Service"),
+        Diagnostic("CM0019").WithLocation(1).WithArguments("InvalidateLoadAsync", "Service.Load(int)", "Service"));
+
+    [Fact]
+    public Task CM0019_InvalidatorNameTakenInTheUsersPartOfTheDecorator() => VerifyAsync(
+        """
+        public interface IService
+        {
+            [Cached]
+            string {|#0:Get|}(int id);
+        }
+
+        public sealed partial class CachedService
+        {
+            public bool InvalidateGet(int id) => false;
+        }
+        """,
+        Diagnostic("CM0019").WithLocation(0).WithArguments("InvalidateGet", "IService.Get(int)", "CachedService"));
+
+    [Fact]
+    public Task CM0020_TwoCachedMethodsWithTheSameInvalidators() => VerifyAsync(
+        """
+        public interface IRates
+        {
+            [Cached]
+            decimal {|#0:Current|}(string currency);
+
+            [Cached]
+            Task<decimal> {|#1:CurrentAsync|}(string? currency, CancellationToken cancellationToken);
+
+            [Cached]
+            decimal Current(long id);
+        }
+        """,
+        Diagnostic("CM0020").WithLocation(0).WithArguments("IRates.Current(string)", "IRates.CurrentAsync(string?, CancellationToken)", "InvalidateCurrent", "CachedRates"),
+        Diagnostic("CM0020").WithLocation(1).WithArguments("IRates.CurrentAsync(string?, CancellationToken)", "IRates.Current(string)", "InvalidateCurrent", "CachedRates"));
+
     [Fact]
     public Task ValidServicesReportNothing() => VerifyAsync(Sources.InterfaceService + "\n" + Sources.CompositeKeys.Replace("namespace Shapes;", "", StringComparison.Ordinal));
 

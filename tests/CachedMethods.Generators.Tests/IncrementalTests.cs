@@ -13,7 +13,7 @@ public sealed class IncrementalTests
 {
     private static readonly string[] TrackedSteps = ["Targets", "Files", "DependencyInjection", "Registration"];
 
-    public static TheoryData<string> AllSources => new() { Sources.InterfaceService, Sources.CompositeKeys, Sources.PartialClass, Sources.ImplementationService, Sources.NameAndTiers };
+    public static TheoryData<string> AllSources => new() { Sources.InterfaceService, Sources.CompositeKeys, Sources.PartialClass, Sources.ImplementationService, Sources.NameAndTiers, Sources.FleetOptions };
 
     [Theory]
     [MemberData(nameof(AllSources))]
@@ -60,6 +60,23 @@ public sealed class IncrementalTests
     }
 
     [Theory]
+    [InlineData("Tags = [\"quotes\", \"market:\\\"eu\\\"\"]", "Tags = [\"quotes\"]", "Tags = new string[] { \"quotes\" }")]
+    [InlineData("FailSafeSeconds = 600", "FailSafeSeconds = 900", "FailSafeMaxStaleness = global::System.TimeSpan.FromSeconds(900)")]
+    [InlineData("RefreshAhead = 0.8", "RefreshAhead = 0.5", "RefreshAheadFraction = 0.5")]
+    public void EditingAnEntryOptionModifiesTheTarget(string before, string after, string expected)
+    {
+        var compilation = GeneratorHarness.Compile(Sources.FleetOptions);
+        var driver = GeneratorHarness.CreateDriver().RunGenerators(compilation);
+
+        var tree = compilation.SyntaxTrees.Single(t => t.ToString().Contains(before, StringComparison.Ordinal));
+        var changed = tree.WithChangedText(Microsoft.CodeAnalysis.Text.SourceText.From(tree.ToString().Replace(before, after, StringComparison.Ordinal)));
+        var result = driver.RunGenerators(compilation.ReplaceSyntaxTree(tree, changed)).GetRunResult().Results.Single();
+
+        Assert.Contains(result.TrackedSteps["Targets"].SelectMany(r => r.Outputs), o => o.Reason == IncrementalStepRunReason.Modified);
+        Assert.Contains(expected, result.GeneratedSources.Single(s => s.HintName == "Fleet.CachedQuotes.g.cs").SourceText.ToString(), StringComparison.Ordinal);
+    }
+
+    [Theory]
     [MemberData(nameof(AllSources))]
     public void TheModelHoldsNoSymbolsSyntaxOrCompilations(string source)
     {
@@ -77,7 +94,7 @@ public sealed class IncrementalTests
     {
         switch (value)
         {
-            case null or string or bool or int or long or Enum:
+            case null or string or bool or int or long or double or Enum:
                 return;
             case ISymbol or SyntaxNode or SyntaxTree or Location or Compilation or SemanticModel:
                 Assert.Fail($"{path} holds a {value.GetType().Name}: the pipeline must carry only equatable values.");

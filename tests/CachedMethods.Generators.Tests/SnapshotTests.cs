@@ -23,6 +23,9 @@ public sealed class SnapshotTests
     [Fact]
     public void NameAndTiers() => Verify(nameof(NameAndTiers), Sources.NameAndTiers);
 
+    [Fact]
+    public void FleetOptions() => Verify(nameof(FleetOptions), Sources.FleetOptions);
+
     private static void Verify(string scenario, string source, [CallerFilePath] string testFile = "")
     {
         var (result, output) = GeneratorHarness.Run(GeneratorHarness.Compile(source));

@@ -136,4 +136,42 @@ internal static class Sources
             decimal Historical(string currency, DateOnly day);
         }
         """;
+
+    public const string FleetOptions = """
+        namespace Fleet;
+
+        public sealed record Quote(string Symbol, decimal Price);
+
+        public interface IQuotes
+        {
+            [Cached(Ttl = 60, Tags = ["quotes", "market:\"eu\""], DistributedSingleFlight = true, FailSafeSeconds = 600, SoftTimeoutMs = 250, HardTimeoutMs = 5000, RefreshAhead = 0.8)]
+            Task<Quote> GetAsync(string symbol, CancellationToken cancellationToken);
+
+            [Cached(Tags = ["quotes"], DistributedSingleFlight = false)]
+            Quote Last(string symbol);
+
+            [Cached(RefreshAhead = 0.25)]
+            int Count(int value);
+
+            [Cached]
+            int Count(long value);
+        }
+
+        internal sealed partial class QuoteFeed(CacheManager cache)
+        {
+            [Cached(FailSafeSeconds = 30, HardTimeoutMs = 100)]
+            private partial ValueTask<Quote> FetchAsync(string symbol, string cancellationToken);
+
+            [Cached]
+            internal static partial string Normalize(string symbol);
+
+            public static CacheManager Shared { get; set; } = null!;
+
+            private ValueTask<Quote> FetchCoreAsync(string symbol, string cancellationToken) => new(new Quote(symbol, 1m));
+
+            private static string NormalizeCore(string symbol) => symbol.ToUpperInvariant();
+
+            internal CacheManager Cache => cache;
+        }
+        """;
 }

@@ -32,6 +32,7 @@ public sealed class CachedMethodsAnalyzer : DiagnosticAnalyzer
             }
 
             start.RegisterSymbolAction(AnalyzeMethod, SymbolKind.Method);
+            start.RegisterSymbolAction(AnalyzeType, SymbolKind.NamedType);
         });
     }
 
@@ -51,6 +52,18 @@ public sealed class CachedMethodsAnalyzer : DiagnosticAnalyzer
         var site = new MethodParser.CallSite(scopeType, method.Name, TargetOwner.Inner, "_cache", "options");
         MethodParser.Parse(method, signature, attribute, site, new Dictionary<string, ObjectEncoderModel>(), sink, context.CancellationToken);
         foreach (var diagnostic in sink.Diagnostics)
+        {
+            context.ReportDiagnostic(diagnostic);
+        }
+    }
+
+    /// <summary>
+    /// The invalidation methods are planned per generated type, across all of its cached methods, so their
+    /// diagnostics (CM0019, CM0020) are reported per declaring type rather than per method.
+    /// </summary>
+    private static void AnalyzeType(SymbolAnalysisContext context)
+    {
+        foreach (var diagnostic in TargetParser.InvalidatorDiagnostics((INamedTypeSymbol)context.Symbol, context.CancellationToken))
         {
             context.ReportDiagnostic(diagnostic);
         }

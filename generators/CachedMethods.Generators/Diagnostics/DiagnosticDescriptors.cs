@@ -94,11 +94,48 @@ internal static class DiagnosticDescriptors
         "'{0}' is listed in KeyParams and marked [NotCacheKey]; it stays in the key, so remove one of the two",
         DiagnosticSeverity.Warning);
 
+    public static readonly DiagnosticDescriptor NegativeDuration = Create(
+        "CM0015",
+        "A fail-safe or timeout setting is negative",
+        "{0} of '{1}' is {2}; give a positive number of {3}, or 0 for the engine's default",
+        DiagnosticSeverity.Error);
+
+    public static readonly DiagnosticDescriptor RefreshAheadOutOfRange = Create(
+        "CM0016",
+        "RefreshAhead is outside [0, 1)",
+        "RefreshAhead of '{0}' is {1}; give the fraction of the TTL after which a hit refreshes the entry, greater than 0 and less than 1 (0.8 = after 80%), or 0 for the engine's default",
+        DiagnosticSeverity.Error);
+
+    public static readonly DiagnosticDescriptor InvalidTag = Create(
+        "CM0017",
+        "A tag is empty or listed twice",
+        "Tags of '{0}' {1}; the generator leaves it out of the entry options, so remove it",
+        DiagnosticSeverity.Warning);
+
+    public static readonly DiagnosticDescriptor SoftTimeoutWithoutFailSafe = Create(
+        "CM0018",
+        "SoftTimeoutMs is set without FailSafeSeconds",
+        "SoftTimeoutMs of '{0}' is set but FailSafeSeconds is not; a soft timeout applies only when a stale value can be served, so it does nothing unless CacheOptions.FailSafeMaxStalenessSeconds turns fail-safe on for every entry; set FailSafeSeconds to rely on it",
+        DiagnosticSeverity.Warning);
+
+    public static readonly DiagnosticDescriptor InvalidatorNameTaken = Create(
+        "CM0019",
+        "The name of a generated invalidation method is taken",
+        "'{0}' is not generated for '{1}', because '{2}' already has a member named '{0}'; rename that member to get the strongly typed invalidation method",
+        DiagnosticSeverity.Warning);
+
+    public static readonly DiagnosticDescriptor InvalidatorSignatureCollision = Create(
+        "CM0020",
+        "Two cached methods would get the same invalidation methods",
+        "'{0}' and '{1}' would both get '{2}' with the same key parameters in '{3}', so neither gets one; rename one of the methods or change its key",
+        DiagnosticSeverity.Warning);
+
     public static readonly DiagnosticDescriptor[] All =
     [
         KeyParamsNameNotFound, KeyParamsDuplicate, ParameterNotInKey, ParameterNotKeyable, UnsupportedReturnType,
         UnsupportedParameter, ResultNotSerializable, NegativeTtl, TypeNotPartial, NoCachingSurface,
-        MissingCacheManager, MissingCoreMethod, GenericNotSupported, KeyParamMarkedNotCacheKey,
+        MissingCacheManager, MissingCoreMethod, GenericNotSupported, KeyParamMarkedNotCacheKey, NegativeDuration,
+        RefreshAheadOutOfRange, InvalidTag, SoftTimeoutWithoutFailSafe, InvalidatorNameTaken, InvalidatorSignatureCollision,
     ];
 
     private static DiagnosticDescriptor Create(string id, string title, string message, DiagnosticSeverity severity) =>

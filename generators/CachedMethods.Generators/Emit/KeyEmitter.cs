@@ -6,6 +6,31 @@ namespace CachedMethods.Generators.Emit;
 /// <summary>Writes the statements that append key parts to a CacheKeyBuilder.</summary>
 internal static class KeyEmitter
 {
+    /// <summary>
+    /// Writes the key of one cached call: a CacheKeyBuilder on the stack, the scope and every key part,
+    /// then <paramref name="body"/> while the key is alive, then its disposal. The cached method and its
+    /// invalidation methods are all written by this one method, so they cannot build different keys.
+    /// <paramref name="assignable"/>: whether a lazy sequence parameter is replaced by its materialized items.
+    /// </summary>
+    public static void WriteKeyBlock(SourceWriter writer, CachedCallModel call, string key, LocalNames names, bool assignable, System.Action body)
+    {
+        writer.WriteLine($"var {key} = new global::CachedMethods.CacheKeyBuilder(stackalloc byte[256]);");
+        writer.WriteLine("try");
+        writer.OpenBrace();
+        writer.WriteLine($"{key}.AppendScope({Literal(call.ScopeType)}, {Literal(call.ScopeMethod)}, {call.Version.ToString(System.Globalization.CultureInfo.InvariantCulture)}, {Literal(call.ResultShape)});");
+        foreach (var part in call.KeyParts)
+        {
+            WritePart(writer, key, part, names, assignable);
+        }
+
+        body();
+        writer.CloseBrace();
+        writer.WriteLine("finally");
+        writer.OpenBrace();
+        writer.WriteLine($"{key}.Dispose();");
+        writer.CloseBrace();
+    }
+
     public static void WritePart(SourceWriter writer, string builder, KeyPartModel part, LocalNames names, bool assignable)
     {
         writer.WriteLine($"{builder}.AppendName({Literal(part.Name)});");

@@ -35,7 +35,6 @@ internal static class TargetEmitter
 
     private static void WriteDecorator(SourceWriter writer, TargetModel model)
     {
-        var cached = model.Members.Where(m => m.Cached is not null).ToList();
         writer.WriteLine("/// <summary>");
         writer.WriteLine($"/// Caches the [Cached] methods of <see cref=\"{Cref(model.InterfaceType!)}\"/> through a");
         writer.WriteLine("/// <see cref=\"global::CachedMethods.CacheManager\"/>; every other member calls the inner instance.");
@@ -43,7 +42,7 @@ internal static class TargetEmitter
         writer.WriteLine(GeneratedCodeAttribute);
         writer.WriteLine($"{model.Accessibility} sealed partial class {model.TypeName} : {model.InterfaceType}");
         writer.OpenBrace();
-        WriteOptionsFields(writer, cached);
+        EntryOptionsEmitter.WriteFields(writer, CachedCalls(model));
         writer.WriteLine($"private readonly {model.InterfaceType} _inner;");
         writer.WriteLine("private readonly global::CachedMethods.CacheManager _cache;");
         writer.WriteLine();
@@ -67,6 +66,7 @@ internal static class TargetEmitter
             if (member.Cached is { } call)
             {
                 WriteCachedMethod(writer, $"public {member.Type} {member.Name}", member, call);
+                InvalidatorEmitter.Write(writer, member, call);
             }
             else
             {
@@ -88,8 +88,7 @@ internal static class TargetEmitter
 
         writer.WriteLine($"partial {model.TypeKeyword} {model.TypeName}");
         writer.OpenBrace();
-        var cached = model.Members.Where(m => m.Cached is not null).ToList();
-        WriteOptionsFields(writer, cached);
+        EntryOptionsEmitter.WriteFields(writer, CachedCalls(model));
         var first = true;
         foreach (var member in model.Members)
         {
@@ -104,6 +103,7 @@ internal static class TargetEmitter
             if (member.Cached is { } call)
             {
                 WriteCachedMethod(writer, header, member, call);
+                InvalidatorEmitter.Write(writer, member, call);
             }
             else
             {
@@ -123,33 +123,8 @@ internal static class TargetEmitter
         }
     }
 
-    private static void WriteOptionsFields(SourceWriter writer, List<MemberModel> cached)
-    {
-        foreach (var member in cached)
-        {
-            var call = member.Cached!;
-            var settings = new List<string>();
-            if (call.TtlSeconds > 0)
-            {
-                settings.Add($"Ttl = global::System.TimeSpan.FromSeconds({call.TtlSeconds})");
-            }
-
-            if (call.Tiers != 7)
-            {
-                settings.Add($"Tiers = {TiersExpression(call.Tiers)}");
-            }
-
-            var value = settings.Count == 0
-                ? "global::CachedMethods.CacheEntryOptions.Default"
-                : $"new() {{ {string.Join(", ", settings)} }}";
-            writer.WriteLine($"private static readonly global::CachedMethods.CacheEntryOptions {call.OptionsField} = {value};");
-        }
-
-        if (cached.Count > 0)
-        {
-            writer.WriteLine();
-        }
-    }
+    private static List<CachedCallModel> CachedCalls(TargetModel model) =>
+        model.Members.Where(m => m.Cached is not null).Select(m => m.Cached!).ToList();
 
     private static void WriteEncoders(SourceWriter writer, TargetModel model)
     {
@@ -162,9 +137,7 @@ internal static class TargetEmitter
 
     private static void WriteCachedMethod(SourceWriter writer, string header, MemberModel member, CachedCallModel call)
     {
-        var parameterNames = member.Parameters.Select(p => p.Name).ToList();
-        // The identifiers of the cache expression are reserved too: "var cache = cache;" would not compile.
-        var names = new LocalNames(parameterNames.Concat(System.Text.RegularExpressions.Regex.Split(call.CacheExpression, @"[^\w@]+")));
+        var names = LocalNamesFor(member.Parameters.Select(p => p.Name), call);
         var key = names.Take("key");
         var hit = names.Take("hit");
         var state = names.Take("state");
@@ -172,39 +145,31 @@ internal static class TargetEmitter
 
         writer.WriteLine($"{header}({Parameters(member)})");
         writer.OpenBrace();
-        var cache = call.CacheExpression;
-        if (call.CacheExpression.Contains("??"))
+        var cache = WriteCacheLocal(writer, call, names);
+        KeyEmitter.WriteKeyBlock(writer, call, key, names, assignable: true, () =>
         {
-            // A nullable CacheManager member is checked once per call.
-            cache = names.Take("cache");
-            writer.WriteLine($"var {cache} = {call.CacheExpression};");
-        }
-
-        writer.WriteLine($"var {key} = new global::CachedMethods.CacheKeyBuilder(stackalloc byte[256]);");
-        writer.WriteLine("try");
-        writer.OpenBrace();
-        writer.WriteLine($"{key}.AppendScope({KeyEmitter.Literal(call.ScopeType)}, {KeyEmitter.Literal(call.ScopeMethod)}, {call.Version}, {KeyEmitter.Literal(call.ResultShape)});");
-        foreach (var part in call.KeyParts)
-        {
-            KeyEmitter.WritePart(writer, key, part, names, assignable: true);
-        }
-
-        if ((call.Tiers & 1) != 0)
-        {
-            // The hot path: a memory hit, read with the key still on the stack.
-            writer.WriteLine($"if ({cache}.TryGetMemory<{call.ResultType}>({key}.Written, out var {hit}))");
-            writer.OpenBrace();
-            writer.WriteLine(call.ReturnKind switch
+            if ((call.Options.Tiers & 1) != 0)
             {
-                ReturnKind.Task => $"return global::System.Threading.Tasks.Task.FromResult({hit});",
-                ReturnKind.ValueTask => $"return new global::System.Threading.Tasks.ValueTask<{call.ResultType}>({hit});",
-                _ => $"return {hit};",
-            });
-            writer.CloseBrace();
-        }
+                // The hot path: a memory hit, read with the key still on the stack.
+                writer.WriteLine($"if ({cache}.TryGetMemory<{call.ResultType}>({key}.Written, out var {hit}))");
+                writer.OpenBrace();
+                writer.WriteLine(call.ReturnKind switch
+                {
+                    ReturnKind.Task => $"return global::System.Threading.Tasks.Task.FromResult({hit});",
+                    ReturnKind.ValueTask => $"return new global::System.Threading.Tasks.ValueTask<{call.ResultType}>({hit});",
+                    _ => $"return {hit};",
+                });
+                writer.CloseBrace();
+            }
 
-        writer.WriteLine();
+            writer.WriteLine();
+            WriteGetOrCreate(writer, member, call, cache, key, state, token);
+        });
+        writer.CloseBrace();
+    }
 
+    private static void WriteGetOrCreate(SourceWriter writer, MemberModel member, CachedCallModel call, string cache, string key, string state, string token)
+    {
         var (stateExpression, access) = State(member, call, state);
         var arguments = string.Join(", ", member.Parameters.Select(p =>
             call.ReturnKind != ReturnKind.Sync && p.Name == call.CancellationToken ? token : access(p.Name)));
@@ -218,30 +183,43 @@ internal static class TargetEmitter
         if (call.ReturnKind == ReturnKind.Sync)
         {
             writer.WriteLine($"return {cache}.GetOrCreate({key}.ToCacheKey(), {stateExpression}, static {state} => {invocation}, {call.OptionsField});");
-        }
-        else
-        {
-            var factoryBody = call.ReturnKind == ReturnKind.Task
-                ? $"new global::System.Threading.Tasks.ValueTask<{call.ResultType}>({invocation})"
-                : invocation;
-            var userToken = call.CancellationToken ?? "default";
-            var asTask = call.ReturnKind == ReturnKind.Task ? ".AsTask()" : string.Empty;
-            writer.WriteLine($"return {cache}.GetOrCreateAsync(");
-            writer.Indent();
-            writer.WriteLine($"{key}.ToCacheKey(),");
-            writer.WriteLine($"{stateExpression},");
-            writer.WriteLine($"static ({state}, {token}) => {factoryBody},");
-            writer.WriteLine($"{call.OptionsField},");
-            writer.WriteLine($"{userToken}){asTask};");
-            writer.Unindent();
+            return;
         }
 
-        writer.CloseBrace();
-        writer.WriteLine("finally");
-        writer.OpenBrace();
-        writer.WriteLine($"{key}.Dispose();");
-        writer.CloseBrace();
-        writer.CloseBrace();
+        var factoryBody = call.ReturnKind == ReturnKind.Task
+            ? $"new global::System.Threading.Tasks.ValueTask<{call.ResultType}>({invocation})"
+            : invocation;
+        var userToken = call.CancellationToken ?? "default";
+        var asTask = call.ReturnKind == ReturnKind.Task ? ".AsTask()" : string.Empty;
+        writer.WriteLine($"return {cache}.GetOrCreateAsync(");
+        writer.Indent();
+        writer.WriteLine($"{key}.ToCacheKey(),");
+        writer.WriteLine($"{stateExpression},");
+        writer.WriteLine($"static ({state}, {token}) => {factoryBody},");
+        writer.WriteLine($"{call.OptionsField},");
+        writer.WriteLine($"{userToken}){asTask};");
+        writer.Unindent();
+    }
+
+    /// <summary>Local names that clash with neither the method's parameters nor the identifiers of the cache expression.</summary>
+    internal static LocalNames LocalNamesFor(IEnumerable<string> parameterNames, CachedCallModel call) =>
+        // "var cache = cache;" would not compile, so the cache expression's identifiers are reserved too.
+        new(parameterNames.Concat(System.Text.RegularExpressions.Regex.Split(call.CacheExpression, @"[^\w@]+")));
+
+    /// <summary>
+    /// The expression generated code reads the CacheManager with. A nullable CacheManager member is read
+    /// and checked once per call, into a local.
+    /// </summary>
+    internal static string WriteCacheLocal(SourceWriter writer, CachedCallModel call, LocalNames names)
+    {
+        if (!call.CacheExpression.Contains("??"))
+        {
+            return call.CacheExpression;
+        }
+
+        var cache = names.Take("cache");
+        writer.WriteLine($"var {cache} = {call.CacheExpression};");
+        return cache;
     }
 
     /// <summary>
@@ -354,30 +332,11 @@ internal static class TargetEmitter
         }
     }
 
-    private static string Parameters(MemberModel member) =>
+    internal static string Parameters(MemberModel member) =>
         string.Join(", ", member.Parameters.Select(p => $"{p.Prefix}{p.Type} {p.Name}"));
 
     private static string Arguments(MemberModel member) =>
         string.Join(", ", member.Parameters.Select(p => p.ArgumentPrefix + p.Name));
-
-    private static string TiersExpression(int tiers)
-    {
-        if (tiers == 0)
-        {
-            return "global::CachedMethods.CacheTiers.None";
-        }
-
-        var names = new List<string>();
-        foreach (var (bit, name) in new[] { (1, "Memory"), (2, "Redis"), (4, "Persistent") })
-        {
-            if ((tiers & bit) != 0)
-            {
-                names.Add("global::CachedMethods.CacheTiers." + name);
-            }
-        }
-
-        return (tiers & ~7) == 0 ? string.Join(" | ", names) : $"(global::CachedMethods.CacheTiers){tiers}";
-    }
 
     private static string Cref(string type) => type.Replace('<', '{').Replace('>', '}');
 }

@@ -20,14 +20,14 @@ internal enum ReturnKind
 /// <param name="ScopeMethod">The second scope string: the method name, or empty when Name is set.</param>
 /// <param name="Version">[Cached] Version.</param>
 /// <param name="ResultShape">The compile-time fingerprint of T's serialized shape.</param>
-/// <param name="TtlSeconds">[Cached] Ttl; 0 means the engine's default.</param>
-/// <param name="Tiers">[Cached] Tiers as its numeric flags.</param>
+/// <param name="Options">The settings of the method's static CacheEntryOptions.</param>
 /// <param name="OptionsField">The name of the static CacheEntryOptions field of this method.</param>
 /// <param name="KeyParts">The key parameters in the order they are written.</param>
 /// <param name="CancellationToken">The parameter that receives the engine's token, or <see langword="null"/>.</param>
 /// <param name="Target">The method that computes the value: the inner instance's member or the user's Core method.</param>
 /// <param name="TargetOwner">What the target is called on.</param>
 /// <param name="CacheExpression">The expression that reads the CacheManager: "_cache", or a member of a partial class.</param>
+/// <param name="Invalidators">The generated invalidation methods; set once every cached method of the type is known.</param>
 internal sealed record CachedCallModel(
     ReturnKind ReturnKind,
     string ResultType,
@@ -35,14 +35,43 @@ internal sealed record CachedCallModel(
     string ScopeMethod,
     int Version,
     string ResultShape,
-    int TtlSeconds,
-    int Tiers,
+    EntryOptionsModel Options,
     string OptionsField,
     EquatableArray<KeyPartModel> KeyParts,
     string? CancellationToken,
     string Target,
     TargetOwner TargetOwner,
-    string CacheExpression);
+    string CacheExpression,
+    InvalidatorModel? Invalidators = null);
+
+/// <summary>
+/// The [Cached] settings written into a method's static CacheEntryOptions. 0, false and an empty list
+/// mean "the engine's default" and are not written, so CacheOptions decides.
+/// </summary>
+/// <param name="TtlSeconds">Ttl in seconds.</param>
+/// <param name="Tiers">Tiers as its numeric flags (7 = all).</param>
+/// <param name="Tags">Tags, without empty or repeated ones (CM0017).</param>
+/// <param name="DistributedSingleFlight">Whether to turn distributed single-flight on for this method.</param>
+/// <param name="FailSafeSeconds">FailSafeMaxStaleness in seconds.</param>
+/// <param name="SoftTimeoutMs">SoftTimeout in milliseconds.</param>
+/// <param name="HardTimeoutMs">HardTimeout in milliseconds.</param>
+/// <param name="RefreshAhead">RefreshAheadFraction, in [0, 1).</param>
+internal sealed record EntryOptionsModel(
+    int TtlSeconds,
+    int Tiers,
+    EquatableArray<string> Tags,
+    bool DistributedSingleFlight,
+    int FailSafeSeconds,
+    int SoftTimeoutMs,
+    int HardTimeoutMs,
+    double RefreshAhead);
+
+/// <summary>The strongly typed invalidation methods of one cached method.</summary>
+/// <param name="Modifiers">"public" on a decorator; on a partial class, the cached method's accessibility and "static" when it is.</param>
+/// <param name="SyncName">"InvalidateX", or <see langword="null"/> when it is not generated (CM0019, CM0020).</param>
+/// <param name="AsyncName">"InvalidateXAsync", or <see langword="null"/> when it is not generated.</param>
+/// <param name="Parameters">The key parameters, in declaration order, with their declared names and types.</param>
+internal sealed record InvalidatorModel(string Modifiers, string? SyncName, string? AsyncName, EquatableArray<ParameterModel> Parameters);
 
 /// <summary>What the computing method is called on.</summary>
 internal enum TargetOwner

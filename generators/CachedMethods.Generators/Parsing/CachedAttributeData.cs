@@ -9,13 +9,13 @@ namespace CachedMethods.Generators.Parsing;
 /// <summary>The arguments of one [Cached] attribute, with the source locations diagnostics point at.</summary>
 internal sealed class CachedAttributeData
 {
+    private AttributeSyntax? _syntax;
+
     private CachedAttributeData()
     {
     }
 
     public int Ttl { get; private set; }
-
-    public Location? TtlLocation { get; private set; }
 
     public int Version { get; private set; }
 
@@ -26,10 +26,22 @@ internal sealed class CachedAttributeData
     /// <summary>The KeyParams names, or <see langword="null"/> when KeyParams is not given.</summary>
     public IReadOnlyList<(string? Name, Location? Location)>? KeyParams { get; private set; }
 
+    /// <summary>The Tags as written (a null element stays null), each with its location.</summary>
+    public IReadOnlyList<(string? Tag, Location? Location)> Tags { get; private set; } = System.Array.Empty<(string?, Location?)>();
+
+    public bool DistributedSingleFlight { get; private set; }
+
+    public int FailSafeSeconds { get; private set; }
+
+    public int SoftTimeoutMs { get; private set; }
+
+    public int HardTimeoutMs { get; private set; }
+
+    public double RefreshAhead { get; private set; }
+
     public static CachedAttributeData Read(AttributeData attribute, CancellationToken cancellationToken)
     {
-        var data = new CachedAttributeData();
-        var syntax = attribute.ApplicationSyntaxReference?.GetSyntax(cancellationToken) as AttributeSyntax;
+        var data = new CachedAttributeData { _syntax = attribute.ApplicationSyntaxReference?.GetSyntax(cancellationToken) as AttributeSyntax };
         foreach (var argument in attribute.NamedArguments)
         {
             var value = argument.Value;
@@ -37,7 +49,6 @@ internal sealed class CachedAttributeData
             {
                 case "Ttl" when value.Value is int ttl:
                     data.Ttl = ttl;
-                    data.TtlLocation = ArgumentSyntax(syntax, "Ttl")?.Expression.GetLocation();
                     break;
                 case "Version" when value.Value is int version:
                     data.Version = version;
@@ -49,10 +60,25 @@ internal sealed class CachedAttributeData
                     data.Name = value.Value as string;
                     break;
                 case "KeyParams" when value.Kind == TypedConstantKind.Array && !value.IsNull:
-                    var elements = ElementLocations(ArgumentSyntax(syntax, "KeyParams"));
-                    data.KeyParams = value.Values
-                        .Select((v, i) => (v.Value as string, elements.Count == value.Values.Length ? elements[i] : ArgumentSyntax(syntax, "KeyParams")?.GetLocation()))
-                        .ToList();
+                    data.KeyParams = data.Elements(value, "KeyParams");
+                    break;
+                case "Tags" when value.Kind == TypedConstantKind.Array && !value.IsNull:
+                    data.Tags = data.Elements(value, "Tags");
+                    break;
+                case "DistributedSingleFlight" when value.Value is bool singleFlight:
+                    data.DistributedSingleFlight = singleFlight;
+                    break;
+                case "FailSafeSeconds" when value.Value is int failSafe:
+                    data.FailSafeSeconds = failSafe;
+                    break;
+                case "SoftTimeoutMs" when value.Value is int soft:
+                    data.SoftTimeoutMs = soft;
+                    break;
+                case "HardTimeoutMs" when value.Value is int hard:
+                    data.HardTimeoutMs = hard;
+                    break;
+                case "RefreshAhead" when value.Value is double fraction:
+                    data.RefreshAhead = fraction;
                     break;
             }
         }
@@ -60,8 +86,19 @@ internal sealed class CachedAttributeData
         return data;
     }
 
-    private static AttributeArgumentSyntax? ArgumentSyntax(AttributeSyntax? syntax, string name) =>
-        syntax?.ArgumentList?.Arguments.FirstOrDefault(a => a.NameEquals?.Name.Identifier.ValueText == name);
+    /// <summary>Where the value of the named argument <paramref name="property"/> is written, for a diagnostic.</summary>
+    public Location? LocationOf(string property) => ArgumentSyntax(property)?.Expression.GetLocation();
+
+    private List<(string? Value, Location? Location)> Elements(TypedConstant array, string property)
+    {
+        var elements = ElementLocations(ArgumentSyntax(property));
+        return array.Values
+            .Select((v, i) => (v.Value as string, elements.Count == array.Values.Length ? elements[i] : ArgumentSyntax(property)?.GetLocation()))
+            .ToList();
+    }
+
+    private AttributeArgumentSyntax? ArgumentSyntax(string name) =>
+        _syntax?.ArgumentList?.Arguments.FirstOrDefault(a => a.NameEquals?.Name.Identifier.ValueText == name);
 
     private static IReadOnlyList<Location> ElementLocations(AttributeArgumentSyntax? argument)
     {

@@ -40,10 +40,7 @@ internal static class MethodParser
         var methodName = attributed.ToDisplayString(SymbolDisplayFormat.CSharpShortErrorMessageFormat);
         var methodLocation = attributed.Locations.FirstOrDefault();
 
-        if (data.Ttl < 0)
-        {
-            sink.Report(DiagnosticDescriptors.NegativeTtl, data.TtlLocation ?? methodLocation, methodName, data.Ttl);
-        }
+        var options = EntryOptionsParser.Parse(data, methodName, methodLocation, sink);
 
         if (attributed.IsGenericMethod || IsInGenericType(attributed.ContainingType))
         {
@@ -80,8 +77,7 @@ internal static class MethodParser
             data.Name is null ? attributed.Name : string.Empty,
             data.Version,
             ResultShapeFingerprint.Compute(resultType),
-            data.Ttl,
-            data.Tiers,
+            options,
             site.OptionsField,
             keyParts.ToEquatableArray(),
             kind == ReturnKind.Sync || cancellationTokenParameter is null

@@ -15,20 +15,44 @@ namespace CachedMethods.Generators.Parsing;
 /// </summary>
 internal static class TargetParser
 {
-    public static TargetModel? Parse(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
+    public static TargetModel? Parse(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken) =>
+        context.TargetSymbol is IMethodSymbol method ? Parse(method, null, cancellationToken) : null;
+
+    /// <summary>
+    /// For the analyzer: why invalidation methods are left out (CM0019, CM0020) of each generated type that
+    /// the [Cached] methods declared in <paramref name="type"/> belong to. Each such type is planned exactly
+    /// as the generator plans it.
+    /// </summary>
+    public static List<Diagnostic> InvalidatorDiagnostics(INamedTypeSymbol type, CancellationToken cancellationToken)
     {
-        if (context.TargetSymbol is not IMethodSymbol method)
+        var diagnostics = new List<Diagnostic>();
+        var planned = new HashSet<string>();
+        foreach (var method in type.GetMembers().OfType<IMethodSymbol>())
         {
-            return null;
+            if (!TypeFacts.HasAttribute(method, TypeFacts.CachedAttribute))
+            {
+                continue;
+            }
+
+            var plans = new List<InvalidatorPlanner.Plan>();
+            if (Parse(method, plans, cancellationToken) is { } model && planned.Add(model.HintName))
+            {
+                diagnostics.AddRange(plans.SelectMany(p => p.Diagnostics));
+            }
         }
 
+        return diagnostics;
+    }
+
+    private static TargetModel? Parse(IMethodSymbol method, List<InvalidatorPlanner.Plan>? plans, CancellationToken cancellationToken)
+    {
         var surface = SurfaceResolver.Resolve(method, DiagnosticSink.Counting(), cancellationToken);
         return surface.Kind switch
         {
-            SurfaceKind.Interface when !MethodParser.IsInGenericType(surface.Interface) => Decorator(surface.Interface!, null, cancellationToken),
+            SurfaceKind.Interface when !MethodParser.IsInGenericType(surface.Interface) => Decorator(surface.Interface!, null, plans, cancellationToken),
             SurfaceKind.Implementation when !MethodParser.IsInGenericType(surface.Interface) && !MethodParser.IsInGenericType(method.ContainingType)
-                => Decorator(surface.Interface!, method.ContainingType, cancellationToken),
-            SurfaceKind.Partial when !MethodParser.IsInGenericType(method.ContainingType) => PartialClass(method.ContainingType, cancellationToken),
+                => Decorator(surface.Interface!, method.ContainingType, plans, cancellationToken),
+            SurfaceKind.Partial when !MethodParser.IsInGenericType(method.ContainingType) => PartialClass(method.ContainingType, plans, cancellationToken),
             _ => null,
         };
     }
@@ -51,12 +75,13 @@ internal static class TargetParser
     private static string StripInterfacePrefix(string name) =>
         name.Length > 1 && name[0] == 'I' && char.IsUpper(name[1]) ? name.Substring(1) : name;
 
-    private static TargetModel Decorator(INamedTypeSymbol @interface, INamedTypeSymbol? implementation, CancellationToken cancellationToken)
+    private static TargetModel Decorator(INamedTypeSymbol @interface, INamedTypeSymbol? implementation, List<InvalidatorPlanner.Plan>? plans, CancellationToken cancellationToken)
     {
         var name = DecoratorName(@interface, implementation);
         var scopeType = implementation ?? @interface;
         var encoders = new Dictionary<string, ObjectEncoderModel>();
         var members = new List<MemberModel>();
+        var invalidated = new List<(int Index, InvalidatorPlanner.Candidate Candidate)>();
         var signatures = new HashSet<string>();
         var optionFields = new HashSet<string>();
         var interfaceDisplay = @interface.ToDisplayString(TypeFacts.Qualified);
@@ -86,6 +111,11 @@ internal static class TargetParser
                         {
                             var site = new MethodParser.CallSite(scopeType, interfaceMethod.Name, TargetOwner.Inner, "_cache", OptionsField(interfaceMethod.Name, optionFields));
                             cached = MethodParser.Parse(attributed, interfaceMethod, attribute, site, encoders, DiagnosticSink.Counting(), cancellationToken);
+                        }
+
+                        if (cached is not null)
+                        {
+                            invalidated.Add((members.Count, new InvalidatorPlanner.Candidate(attributed!, interfaceMethod, cached, "public")));
                         }
 
                         members.Add(Method(interfaceMethod, explicitInterface, baseInterface, string.Empty, null, cached));
@@ -131,6 +161,11 @@ internal static class TargetParser
         }
 
         var ns = NamespaceOf(@interface);
+
+        // The decorator has the interfaces' members, and those of any partial part the user wrote for it.
+        var userPart = scopeType.ContainingAssembly.GetTypeByMetadataName(ns is null ? name : ns + "." + name);
+        var taken = InvalidatorPlanner.TakenNames(new[] { @interface }.Concat(@interface.AllInterfaces).Append(userPart));
+        AddInvalidators(members, invalidated, taken, name, plans);
         return new TargetModel(
             implementation is null ? TargetKind.InterfaceDecorator : TargetKind.ImplementationDecorator,
             HintName(ns, name),
@@ -145,10 +180,11 @@ internal static class TargetParser
             encoders.Values.OrderBy(e => e.Type, System.StringComparer.Ordinal).ToEquatableArray());
     }
 
-    private static TargetModel PartialClass(INamedTypeSymbol type, CancellationToken cancellationToken)
+    private static TargetModel PartialClass(INamedTypeSymbol type, List<InvalidatorPlanner.Plan>? plans, CancellationToken cancellationToken)
     {
         var encoders = new Dictionary<string, ObjectEncoderModel>();
         var members = new List<MemberModel>();
+        var invalidated = new List<(int Index, InvalidatorPlanner.Candidate Candidate)>();
         var optionFields = new HashSet<string>();
         foreach (var method in type.GetMembers().OfType<IMethodSymbol>())
         {
@@ -168,6 +204,12 @@ internal static class TargetParser
                 cached = MethodParser.Parse(method, method, attribute, site, encoders, sink, cancellationToken);
             }
 
+            if (cached is not null)
+            {
+                var invalidatorModifiers = AccessibilityText(method.DeclaredAccessibility) + (method.IsStatic ? " static" : string.Empty);
+                invalidated.Add((members.Count, new InvalidatorPlanner.Candidate(method, method, cached, invalidatorModifiers)));
+            }
+
             var modifiers = method.DeclaringSyntaxReferences
                 .Select(r => r.GetSyntax(cancellationToken))
                 .OfType<MethodDeclarationSyntax>()
@@ -182,6 +224,7 @@ internal static class TargetParser
             containing.Insert(0, new ContainingTypeModel(Keyword(t), TypeFacts.Escape(t.Name)));
         }
 
+        AddInvalidators(members, invalidated, InvalidatorPlanner.TakenNames(new[] { type }), type.Name, plans);
         var ns = NamespaceOf(type);
         var fileName = string.Join(".", containing.Select(c => c.Name).Concat(new[] { type.Name }));
         return new TargetModel(
@@ -197,6 +240,34 @@ internal static class TargetParser
             members.ToEquatableArray(),
             encoders.Values.OrderBy(e => e.Type, System.StringComparer.Ordinal).ToEquatableArray());
     }
+
+    /// <summary>Gives each cached member its invalidation methods, once every cached member of the type is known.</summary>
+    private static void AddInvalidators(
+        List<MemberModel> members,
+        List<(int Index, InvalidatorPlanner.Candidate Candidate)> invalidated,
+        ISet<string> taken,
+        string typeName,
+        List<InvalidatorPlanner.Plan>? plans)
+    {
+        var planned = InvalidatorPlanner.PlanAll(invalidated.Select(c => c.Candidate).ToList(), taken, typeName);
+        for (var i = 0; i < planned.Count; i++)
+        {
+            var (index, candidate) = invalidated[i];
+            members[index] = members[index] with { Cached = candidate.Call with { Invalidators = planned[i].Model } };
+        }
+
+        plans?.AddRange(planned);
+    }
+
+    private static string AccessibilityText(Accessibility accessibility) => accessibility switch
+    {
+        Accessibility.Public => "public",
+        Accessibility.Internal => "internal",
+        Accessibility.Protected => "protected",
+        Accessibility.ProtectedOrInternal => "protected internal",
+        Accessibility.ProtectedAndInternal => "private protected",
+        _ => "private",
+    };
 
     private static MemberModel Method(IMethodSymbol method, string? explicitInterface, string? baseInterface, string modifiers, string? forwardTo, CachedCallModel? cached) =>
         new(

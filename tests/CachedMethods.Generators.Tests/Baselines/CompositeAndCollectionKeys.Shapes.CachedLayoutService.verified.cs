@@ -135,6 +135,224 @@ public sealed partial class CachedLayoutService : global::Shapes.ILayoutService
         }
     }
 
+    /// <summary>
+    /// Removes the result of <c>Render</c> cached for these arguments from every tier, and
+    /// tells the other processes to drop their memory copies. Returns <see langword="true"/> when a tier held it.
+    /// </summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("CachedMethods.Generators", "1.0.0")]
+    public bool InvalidateRender(global::Shapes.Layout layout, global::Shapes.Size[] sizes, global::System.Collections.Generic.List<global::System.Guid> ids, global::System.Collections.Generic.IEnumerable<global::System.DateTime> dates, int?[] optional, global::Shapes.Tag tag, decimal? price, byte[] content, global::System.ReadOnlyMemory<byte> salt, global::System.DateOnly day, global::System.TimeSpan span)
+    {
+        var key = new global::CachedMethods.CacheKeyBuilder(stackalloc byte[256]);
+        try
+        {
+            key.AppendScope("Shapes.ILayoutService", "Render", 0, "c3e82f70f33a4187");
+            key.AppendName("layout");
+            WriteKey(ref key, layout);
+            key.AppendName("sizes");
+            var sequence = sizes;
+            if (sequence is null)
+            {
+                key.AppendNull();
+            }
+            else
+            {
+                key.BeginSequence(sequence.Length);
+                for (var i = 0; i < sequence.Length; i++)
+                {
+                    WriteKey(ref key, sequence[i]);
+                }
+            }
+
+            key.AppendName("ids");
+            var sequence0 = ids;
+            if (sequence0 is null)
+            {
+                key.AppendNull();
+            }
+            else
+            {
+                key.BeginSequence(sequence0.Count);
+                for (var i0 = 0; i0 < sequence0.Count; i0++)
+                {
+                    key.Append(sequence0[i0]);
+                }
+            }
+
+            key.AppendName("dates");
+            var sequence1 = dates;
+            if (sequence1 is null)
+            {
+                key.AppendNull();
+            }
+            else
+            {
+                var items = sequence1 as global::System.Collections.Generic.IReadOnlyCollection<global::System.DateTime> ?? global::System.Linq.Enumerable.ToArray(sequence1);
+                key.BeginSequence(items.Count);
+                foreach (var item in items)
+                {
+                    key.Append(item);
+                }
+            }
+
+            key.AppendName("optional");
+            var sequence2 = optional;
+            if (sequence2 is null)
+            {
+                key.AppendNull();
+            }
+            else
+            {
+                key.BeginSequence(sequence2.Length);
+                for (var i1 = 0; i1 < sequence2.Length; i1++)
+                {
+                    if (sequence2[i1] is { } value)
+                    {
+                        key.Append(value);
+                    }
+                    else
+                    {
+                        key.AppendNull();
+                    }
+                }
+            }
+
+            key.AppendName("tag");
+            key.AppendEncodable(tag);
+            key.AppendName("price");
+            if (price is { } value0)
+            {
+                key.Append(value0);
+            }
+            else
+            {
+                key.AppendNull();
+            }
+
+            key.AppendName("content");
+            key.Append(content);
+            key.AppendName("salt");
+            key.Append(salt);
+            key.AppendName("day");
+            key.Append(day);
+            key.AppendName("span");
+            key.Append(span);
+            return _cache.Delete(key.ToCacheKey());
+        }
+        finally
+        {
+            key.Dispose();
+        }
+    }
+
+    /// <summary>
+    /// Removes the result of <c>Render</c> cached for these arguments from every tier, and
+    /// tells the other processes to drop their memory copies. Returns <see langword="true"/> when a tier held it.
+    /// </summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("CachedMethods.Generators", "1.0.0")]
+    public global::System.Threading.Tasks.ValueTask<bool> InvalidateRenderAsync(global::Shapes.Layout layout, global::Shapes.Size[] sizes, global::System.Collections.Generic.List<global::System.Guid> ids, global::System.Collections.Generic.IEnumerable<global::System.DateTime> dates, int?[] optional, global::Shapes.Tag tag, decimal? price, byte[] content, global::System.ReadOnlyMemory<byte> salt, global::System.DateOnly day, global::System.TimeSpan span, global::System.Threading.CancellationToken cancellationToken = default)
+    {
+        var key = new global::CachedMethods.CacheKeyBuilder(stackalloc byte[256]);
+        try
+        {
+            key.AppendScope("Shapes.ILayoutService", "Render", 0, "c3e82f70f33a4187");
+            key.AppendName("layout");
+            WriteKey(ref key, layout);
+            key.AppendName("sizes");
+            var sequence = sizes;
+            if (sequence is null)
+            {
+                key.AppendNull();
+            }
+            else
+            {
+                key.BeginSequence(sequence.Length);
+                for (var i = 0; i < sequence.Length; i++)
+                {
+                    WriteKey(ref key, sequence[i]);
+                }
+            }
+
+            key.AppendName("ids");
+            var sequence0 = ids;
+            if (sequence0 is null)
+            {
+                key.AppendNull();
+            }
+            else
+            {
+                key.BeginSequence(sequence0.Count);
+                for (var i0 = 0; i0 < sequence0.Count; i0++)
+                {
+                    key.Append(sequence0[i0]);
+                }
+            }
+
+            key.AppendName("dates");
+            var sequence1 = dates;
+            if (sequence1 is null)
+            {
+                key.AppendNull();
+            }
+            else
+            {
+                var items = sequence1 as global::System.Collections.Generic.IReadOnlyCollection<global::System.DateTime> ?? global::System.Linq.Enumerable.ToArray(sequence1);
+                key.BeginSequence(items.Count);
+                foreach (var item in items)
+                {
+                    key.Append(item);
+                }
+            }
+
+            key.AppendName("optional");
+            var sequence2 = optional;
+            if (sequence2 is null)
+            {
+                key.AppendNull();
+            }
+            else
+            {
+                key.BeginSequence(sequence2.Length);
+                for (var i1 = 0; i1 < sequence2.Length; i1++)
+                {
+                    if (sequence2[i1] is { } value)
+                    {
+                        key.Append(value);
+                    }
+                    else
+                    {
+                        key.AppendNull();
+                    }
+                }
+            }
+
+            key.AppendName("tag");
+            key.AppendEncodable(tag);
+            key.AppendName("price");
+            if (price is { } value0)
+            {
+                key.Append(value0);
+            }
+            else
+            {
+                key.AppendNull();
+            }
+
+            key.AppendName("content");
+            key.Append(content);
+            key.AppendName("salt");
+            key.Append(salt);
+            key.AppendName("day");
+            key.Append(day);
+            key.AppendName("span");
+            key.Append(span);
+            return _cache.DeleteAsync(key.ToCacheKey(), cancellationToken);
+        }
+        finally
+        {
+            key.Dispose();
+        }
+    }
+
     private static void WriteKey(ref global::CachedMethods.CacheKeyBuilder key, global::Shapes.Layout? value)
     {
         if (value is null)

@@ -46,6 +46,48 @@ public sealed partial class CachedGeocoder : global::Geo.IGeocoder
         }
     }
 
+    /// <summary>
+    /// Removes the result of <c>Locate</c> cached for these arguments from every tier, and
+    /// tells the other processes to drop their memory copies. Returns <see langword="true"/> when a tier held it.
+    /// </summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("CachedMethods.Generators", "1.0.0")]
+    public bool InvalidateLocate(string city)
+    {
+        var key = new global::CachedMethods.CacheKeyBuilder(stackalloc byte[256]);
+        try
+        {
+            key.AppendScope("Geo.Geocoder", "Locate", 0, "c3e82f70f33a4187");
+            key.AppendName("city");
+            key.Append(city);
+            return _cache.Delete(key.ToCacheKey());
+        }
+        finally
+        {
+            key.Dispose();
+        }
+    }
+
+    /// <summary>
+    /// Removes the result of <c>Locate</c> cached for these arguments from every tier, and
+    /// tells the other processes to drop their memory copies. Returns <see langword="true"/> when a tier held it.
+    /// </summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("CachedMethods.Generators", "1.0.0")]
+    public global::System.Threading.Tasks.ValueTask<bool> InvalidateLocateAsync(string city, global::System.Threading.CancellationToken cancellationToken = default)
+    {
+        var key = new global::CachedMethods.CacheKeyBuilder(stackalloc byte[256]);
+        try
+        {
+            key.AppendScope("Geo.Geocoder", "Locate", 0, "c3e82f70f33a4187");
+            key.AppendName("city");
+            key.Append(city);
+            return _cache.DeleteAsync(key.ToCacheKey(), cancellationToken);
+        }
+        finally
+        {
+            key.Dispose();
+        }
+    }
+
     /// <inheritdoc/>
     public int Ping()
         => _inner.Ping();

@@ -55,6 +55,52 @@ public sealed partial class CachedOcrService : global::Ocr.IOcrService
         }
     }
 
+    /// <summary>
+    /// Removes the result of <c>RecognizeAsync</c> cached for these arguments from every tier, and
+    /// tells the other processes to drop their memory copies. Returns <see langword="true"/> when a tier held it.
+    /// </summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("CachedMethods.Generators", "1.0.0")]
+    public bool InvalidateRecognize(string documentHash, int dpi)
+    {
+        var key = new global::CachedMethods.CacheKeyBuilder(stackalloc byte[256]);
+        try
+        {
+            key.AppendScope("Ocr.IOcrService", "RecognizeAsync", 0, "a310708d8e42e940");
+            key.AppendName("documentHash");
+            key.Append(documentHash);
+            key.AppendName("dpi");
+            key.Append(dpi);
+            return _cache.Delete(key.ToCacheKey());
+        }
+        finally
+        {
+            key.Dispose();
+        }
+    }
+
+    /// <summary>
+    /// Removes the result of <c>RecognizeAsync</c> cached for these arguments from every tier, and
+    /// tells the other processes to drop their memory copies. Returns <see langword="true"/> when a tier held it.
+    /// </summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("CachedMethods.Generators", "1.0.0")]
+    public global::System.Threading.Tasks.ValueTask<bool> InvalidateRecognizeAsync(string documentHash, int dpi, global::System.Threading.CancellationToken cancellationToken = default)
+    {
+        var key = new global::CachedMethods.CacheKeyBuilder(stackalloc byte[256]);
+        try
+        {
+            key.AppendScope("Ocr.IOcrService", "RecognizeAsync", 0, "a310708d8e42e940");
+            key.AppendName("documentHash");
+            key.Append(documentHash);
+            key.AppendName("dpi");
+            key.Append(dpi);
+            return _cache.DeleteAsync(key.ToCacheKey(), cancellationToken);
+        }
+        finally
+        {
+            key.Dispose();
+        }
+    }
+
     /// <inheritdoc/>
     public global::System.Threading.Tasks.Task<global::Ocr.OcrResult> ReadPageAsync(string documentHash, int attempt)
     {
@@ -82,6 +128,48 @@ public sealed partial class CachedOcrService : global::Ocr.IOcrService
         }
     }
 
+    /// <summary>
+    /// Removes the result of <c>ReadPageAsync</c> cached for these arguments from every tier, and
+    /// tells the other processes to drop their memory copies. Returns <see langword="true"/> when a tier held it.
+    /// </summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("CachedMethods.Generators", "1.0.0")]
+    public bool InvalidateReadPage(string documentHash)
+    {
+        var key = new global::CachedMethods.CacheKeyBuilder(stackalloc byte[256]);
+        try
+        {
+            key.AppendScope("Ocr.IOcrService", "ReadPageAsync", 2, "a310708d8e42e940");
+            key.AppendName("documentHash");
+            key.Append(documentHash);
+            return _cache.Delete(key.ToCacheKey());
+        }
+        finally
+        {
+            key.Dispose();
+        }
+    }
+
+    /// <summary>
+    /// Removes the result of <c>ReadPageAsync</c> cached for these arguments from every tier, and
+    /// tells the other processes to drop their memory copies. Returns <see langword="true"/> when a tier held it.
+    /// </summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("CachedMethods.Generators", "1.0.0")]
+    public global::System.Threading.Tasks.ValueTask<bool> InvalidateReadPageAsync(string documentHash, global::System.Threading.CancellationToken cancellationToken = default)
+    {
+        var key = new global::CachedMethods.CacheKeyBuilder(stackalloc byte[256]);
+        try
+        {
+            key.AppendScope("Ocr.IOcrService", "ReadPageAsync", 2, "a310708d8e42e940");
+            key.AppendName("documentHash");
+            key.Append(documentHash);
+            return _cache.DeleteAsync(key.ToCacheKey(), cancellationToken);
+        }
+        finally
+        {
+            key.Dispose();
+        }
+    }
+
     /// <inheritdoc/>
     public int CountWords(string text, bool ignoreCase)
     {
@@ -99,6 +187,52 @@ public sealed partial class CachedOcrService : global::Ocr.IOcrService
             }
 
             return _cache.GetOrCreate(key.ToCacheKey(), (Inner: _inner, text, ignoreCase), static state => state.Inner.CountWords(state.text, state.ignoreCase), s_countWordsOptions);
+        }
+        finally
+        {
+            key.Dispose();
+        }
+    }
+
+    /// <summary>
+    /// Removes the result of <c>CountWords</c> cached for these arguments from every tier, and
+    /// tells the other processes to drop their memory copies. Returns <see langword="true"/> when a tier held it.
+    /// </summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("CachedMethods.Generators", "1.0.0")]
+    public bool InvalidateCountWords(string text, bool ignoreCase)
+    {
+        var key = new global::CachedMethods.CacheKeyBuilder(stackalloc byte[256]);
+        try
+        {
+            key.AppendScope("Ocr.IOcrService", "CountWords", 0, "6a174ef4d44b937a");
+            key.AppendName("text");
+            key.Append(text);
+            key.AppendName("ignoreCase");
+            key.Append(ignoreCase);
+            return _cache.Delete(key.ToCacheKey());
+        }
+        finally
+        {
+            key.Dispose();
+        }
+    }
+
+    /// <summary>
+    /// Removes the result of <c>CountWords</c> cached for these arguments from every tier, and
+    /// tells the other processes to drop their memory copies. Returns <see langword="true"/> when a tier held it.
+    /// </summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("CachedMethods.Generators", "1.0.0")]
+    public global::System.Threading.Tasks.ValueTask<bool> InvalidateCountWordsAsync(string text, bool ignoreCase, global::System.Threading.CancellationToken cancellationToken = default)
+    {
+        var key = new global::CachedMethods.CacheKeyBuilder(stackalloc byte[256]);
+        try
+        {
+            key.AppendScope("Ocr.IOcrService", "CountWords", 0, "6a174ef4d44b937a");
+            key.AppendName("text");
+            key.Append(text);
+            key.AppendName("ignoreCase");
+            key.Append(ignoreCase);
+            return _cache.DeleteAsync(key.ToCacheKey(), cancellationToken);
         }
         finally
         {

@@ -45,6 +45,48 @@ public sealed partial class CachedRates : global::IRates
         }
     }
 
+    /// <summary>
+    /// Removes the result of <c>Current</c> cached for these arguments from every tier, and
+    /// tells the other processes to drop their memory copies. Returns <see langword="true"/> when a tier held it.
+    /// </summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("CachedMethods.Generators", "1.0.0")]
+    public bool InvalidateCurrent(string currency)
+    {
+        var key = new global::CachedMethods.CacheKeyBuilder(stackalloc byte[256]);
+        try
+        {
+            key.AppendScope("rates.current", "", 0, "968f4ea6e32b64e5");
+            key.AppendName("currency");
+            key.Append(currency);
+            return _cache.Delete(key.ToCacheKey());
+        }
+        finally
+        {
+            key.Dispose();
+        }
+    }
+
+    /// <summary>
+    /// Removes the result of <c>Current</c> cached for these arguments from every tier, and
+    /// tells the other processes to drop their memory copies. Returns <see langword="true"/> when a tier held it.
+    /// </summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("CachedMethods.Generators", "1.0.0")]
+    public global::System.Threading.Tasks.ValueTask<bool> InvalidateCurrentAsync(string currency, global::System.Threading.CancellationToken cancellationToken = default)
+    {
+        var key = new global::CachedMethods.CacheKeyBuilder(stackalloc byte[256]);
+        try
+        {
+            key.AppendScope("rates.current", "", 0, "968f4ea6e32b64e5");
+            key.AppendName("currency");
+            key.Append(currency);
+            return _cache.DeleteAsync(key.ToCacheKey(), cancellationToken);
+        }
+        finally
+        {
+            key.Dispose();
+        }
+    }
+
     /// <inheritdoc/>
     public decimal Historical(string currency, global::System.DateOnly day)
     {
@@ -58,6 +100,52 @@ public sealed partial class CachedRates : global::IRates
             key.Append(day);
 
             return _cache.GetOrCreate(key.ToCacheKey(), (Inner: _inner, currency, day), static state => state.Inner.Historical(state.currency, state.day), s_historicalOptions);
+        }
+        finally
+        {
+            key.Dispose();
+        }
+    }
+
+    /// <summary>
+    /// Removes the result of <c>Historical</c> cached for these arguments from every tier, and
+    /// tells the other processes to drop their memory copies. Returns <see langword="true"/> when a tier held it.
+    /// </summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("CachedMethods.Generators", "1.0.0")]
+    public bool InvalidateHistorical(string currency, global::System.DateOnly day)
+    {
+        var key = new global::CachedMethods.CacheKeyBuilder(stackalloc byte[256]);
+        try
+        {
+            key.AppendScope("IRates", "Historical", 0, "968f4ea6e32b64e5");
+            key.AppendName("currency");
+            key.Append(currency);
+            key.AppendName("day");
+            key.Append(day);
+            return _cache.Delete(key.ToCacheKey());
+        }
+        finally
+        {
+            key.Dispose();
+        }
+    }
+
+    /// <summary>
+    /// Removes the result of <c>Historical</c> cached for these arguments from every tier, and
+    /// tells the other processes to drop their memory copies. Returns <see langword="true"/> when a tier held it.
+    /// </summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("CachedMethods.Generators", "1.0.0")]
+    public global::System.Threading.Tasks.ValueTask<bool> InvalidateHistoricalAsync(string currency, global::System.DateOnly day, global::System.Threading.CancellationToken cancellationToken = default)
+    {
+        var key = new global::CachedMethods.CacheKeyBuilder(stackalloc byte[256]);
+        try
+        {
+            key.AppendScope("IRates", "Historical", 0, "968f4ea6e32b64e5");
+            key.AppendName("currency");
+            key.Append(currency);
+            key.AppendName("day");
+            key.Append(day);
+            return _cache.DeleteAsync(key.ToCacheKey(), cancellationToken);
         }
         finally
         {

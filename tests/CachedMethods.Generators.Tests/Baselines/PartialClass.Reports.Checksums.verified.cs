@@ -29,4 +29,48 @@ partial class Checksums
             key.Dispose();
         }
     }
+
+    /// <summary>
+    /// Removes the result of <c>Of</c> cached for these arguments from every tier, and
+    /// tells the other processes to drop their memory copies. Returns <see langword="true"/> when a tier held it.
+    /// </summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("CachedMethods.Generators", "1.0.0")]
+    public static bool InvalidateOf(byte[] content)
+    {
+        var cache = (Cache ?? throw new global::System.InvalidOperationException("Checksums.Cache is not set: give it a CacheManager before calling a cached method."));
+        var key = new global::CachedMethods.CacheKeyBuilder(stackalloc byte[256]);
+        try
+        {
+            key.AppendScope("Reports.Checksums", "Of", 0, "c3e82f70f33a4187");
+            key.AppendName("content");
+            key.Append(content);
+            return cache.Delete(key.ToCacheKey());
+        }
+        finally
+        {
+            key.Dispose();
+        }
+    }
+
+    /// <summary>
+    /// Removes the result of <c>Of</c> cached for these arguments from every tier, and
+    /// tells the other processes to drop their memory copies. Returns <see langword="true"/> when a tier held it.
+    /// </summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("CachedMethods.Generators", "1.0.0")]
+    public static global::System.Threading.Tasks.ValueTask<bool> InvalidateOfAsync(byte[] content, global::System.Threading.CancellationToken cancellationToken = default)
+    {
+        var cache = (Cache ?? throw new global::System.InvalidOperationException("Checksums.Cache is not set: give it a CacheManager before calling a cached method."));
+        var key = new global::CachedMethods.CacheKeyBuilder(stackalloc byte[256]);
+        try
+        {
+            key.AppendScope("Reports.Checksums", "Of", 0, "c3e82f70f33a4187");
+            key.AppendName("content");
+            key.Append(content);
+            return cache.DeleteAsync(key.ToCacheKey(), cancellationToken);
+        }
+        finally
+        {
+            key.Dispose();
+        }
+    }
 }

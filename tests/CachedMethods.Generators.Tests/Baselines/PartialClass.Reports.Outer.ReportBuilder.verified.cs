@@ -35,6 +35,52 @@ partial class Outer
             }
         }
 
+        /// <summary>
+        /// Removes the result of <c>Build</c> cached for these arguments from every tier, and
+        /// tells the other processes to drop their memory copies. Returns <see langword="true"/> when a tier held it.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("CachedMethods.Generators", "1.0.0")]
+        public bool InvalidateBuild(string title, int lines)
+        {
+            var key = new global::CachedMethods.CacheKeyBuilder(stackalloc byte[256]);
+            try
+            {
+                key.AppendScope("Reports.Outer.ReportBuilder", "Build", 0, "82c373583269cadc");
+                key.AppendName("title");
+                key.Append(title);
+                key.AppendName("lines");
+                key.Append(lines);
+                return cache.Delete(key.ToCacheKey());
+            }
+            finally
+            {
+                key.Dispose();
+            }
+        }
+
+        /// <summary>
+        /// Removes the result of <c>Build</c> cached for these arguments from every tier, and
+        /// tells the other processes to drop their memory copies. Returns <see langword="true"/> when a tier held it.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("CachedMethods.Generators", "1.0.0")]
+        public global::System.Threading.Tasks.ValueTask<bool> InvalidateBuildAsync(string title, int lines, global::System.Threading.CancellationToken cancellationToken = default)
+        {
+            var key = new global::CachedMethods.CacheKeyBuilder(stackalloc byte[256]);
+            try
+            {
+                key.AppendScope("Reports.Outer.ReportBuilder", "Build", 0, "82c373583269cadc");
+                key.AppendName("title");
+                key.Append(title);
+                key.AppendName("lines");
+                key.Append(lines);
+                return cache.DeleteAsync(key.ToCacheKey(), cancellationToken);
+            }
+            finally
+            {
+                key.Dispose();
+            }
+        }
+
         [global::System.CodeDom.Compiler.GeneratedCode("CachedMethods.Generators", "1.0.0")]
         public partial global::System.Threading.Tasks.Task<int> CountAsync(string title, global::System.Threading.CancellationToken cancellationToken)
         {
@@ -62,6 +108,48 @@ partial class Outer
             }
         }
 
+        /// <summary>
+        /// Removes the result of <c>CountAsync</c> cached for these arguments from every tier, and
+        /// tells the other processes to drop their memory copies. Returns <see langword="true"/> when a tier held it.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("CachedMethods.Generators", "1.0.0")]
+        public bool InvalidateCount(string title)
+        {
+            var key = new global::CachedMethods.CacheKeyBuilder(stackalloc byte[256]);
+            try
+            {
+                key.AppendScope("Reports.Outer.ReportBuilder", "CountAsync", 3, "6a174ef4d44b937a");
+                key.AppendName("title");
+                key.Append(title);
+                return cache.Delete(key.ToCacheKey());
+            }
+            finally
+            {
+                key.Dispose();
+            }
+        }
+
+        /// <summary>
+        /// Removes the result of <c>CountAsync</c> cached for these arguments from every tier, and
+        /// tells the other processes to drop their memory copies. Returns <see langword="true"/> when a tier held it.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("CachedMethods.Generators", "1.0.0")]
+        public global::System.Threading.Tasks.ValueTask<bool> InvalidateCountAsync(string title, global::System.Threading.CancellationToken cancellationToken = default)
+        {
+            var key = new global::CachedMethods.CacheKeyBuilder(stackalloc byte[256]);
+            try
+            {
+                key.AppendScope("Reports.Outer.ReportBuilder", "CountAsync", 3, "6a174ef4d44b937a");
+                key.AppendName("title");
+                key.Append(title);
+                return cache.DeleteAsync(key.ToCacheKey(), cancellationToken);
+            }
+            finally
+            {
+                key.Dispose();
+            }
+        }
+
         [global::System.CodeDom.Compiler.GeneratedCode("CachedMethods.Generators", "1.0.0")]
         internal partial global::System.Threading.Tasks.ValueTask<string> TitleAsync(int id)
         {
@@ -82,6 +170,48 @@ partial class Outer
                     static (state, ct) => state.Self.TitleCoreAsync(state.id),
                     s_titleAsyncOptions,
                     default);
+            }
+            finally
+            {
+                key.Dispose();
+            }
+        }
+
+        /// <summary>
+        /// Removes the result of <c>TitleAsync</c> cached for these arguments from every tier, and
+        /// tells the other processes to drop their memory copies. Returns <see langword="true"/> when a tier held it.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("CachedMethods.Generators", "1.0.0")]
+        internal bool InvalidateTitle(int id)
+        {
+            var key = new global::CachedMethods.CacheKeyBuilder(stackalloc byte[256]);
+            try
+            {
+                key.AppendScope("Reports.Outer.ReportBuilder", "TitleAsync", 0, "c3e82f70f33a4187");
+                key.AppendName("id");
+                key.Append(id);
+                return cache.Delete(key.ToCacheKey());
+            }
+            finally
+            {
+                key.Dispose();
+            }
+        }
+
+        /// <summary>
+        /// Removes the result of <c>TitleAsync</c> cached for these arguments from every tier, and
+        /// tells the other processes to drop their memory copies. Returns <see langword="true"/> when a tier held it.
+        /// </summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("CachedMethods.Generators", "1.0.0")]
+        internal global::System.Threading.Tasks.ValueTask<bool> InvalidateTitleAsync(int id, global::System.Threading.CancellationToken cancellationToken = default)
+        {
+            var key = new global::CachedMethods.CacheKeyBuilder(stackalloc byte[256]);
+            try
+            {
+                key.AppendScope("Reports.Outer.ReportBuilder", "TitleAsync", 0, "c3e82f70f33a4187");
+                key.AppendName("id");
+                key.Append(id);
+                return cache.DeleteAsync(key.ToCacheKey(), cancellationToken);
             }
             finally
             {

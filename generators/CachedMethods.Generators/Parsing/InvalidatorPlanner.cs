@@ -1,0 +1,126 @@
+using System.Collections.Generic;
+using System.Linq;
+using CachedMethods.Generators.Diagnostics;
+using CachedMethods.Generators.Model;
+using Microsoft.CodeAnalysis;
+
+namespace CachedMethods.Generators.Parsing;
+
+/// <summary>
+/// Names the invalidation methods of the cached methods of one generated type, and leaves out any whose
+/// name the type already uses (CM0019) or that two cached methods would both get (CM0020). Leaving them
+/// out, rather than renaming them, keeps every generated name predictable from the method's name.
+/// </summary>
+internal static class InvalidatorPlanner
+{
+    private const string GeneratedCodeAttribute = "System.CodeDom.Compiler.GeneratedCodeAttribute";
+    private const string GeneratorName = "CachedMethods.Generators";
+
+    /// <summary>A cached method of the type.</summary>
+    /// <param name="Attributed">The method that carries [Cached]; diagnostics point at it.</param>
+    /// <param name="Signature">The method whose parameter names and types the generated code uses.</param>
+    /// <param name="Call">Its parsed call, with the key parts.</param>
+    /// <param name="Modifiers">The invalidation methods' modifiers.</param>
+    internal sealed record Candidate(IMethodSymbol Attributed, IMethodSymbol Signature, CachedCallModel Call, string Modifiers);
+
+    /// <summary>What one candidate gets, and why a name was left out. Never leaves the parser: it holds symbols.</summary>
+    internal sealed record Plan(IMethodSymbol Attributed, InvalidatorModel Model, IReadOnlyList<Diagnostic> Diagnostics);
+
+    /// <summary>"Recognize" and "RecognizeAsync" → "InvalidateRecognize": the synchronous form.</summary>
+    public static string SyncName(string methodName) =>
+        "Invalidate" + (methodName.Length > 5 && methodName.EndsWith("Async", System.StringComparison.Ordinal)
+            ? methodName.Substring(0, methodName.Length - 5)
+            : methodName);
+
+    /// <summary>"Recognize" and "RecognizeAsync" → "InvalidateRecognizeAsync".</summary>
+    public static string AsyncName(string methodName) => SyncName(methodName) + "Async";
+
+    /// <summary>
+    /// Plans every cached method of one generated type: <paramref name="candidates"/> are the methods the
+    /// generator caches, <paramref name="takenNames"/> the names the type has without the invalidation
+    /// methods, and <paramref name="typeName"/> the type's name, for messages.
+    /// </summary>
+    public static List<Plan> PlanAll(IReadOnlyList<Candidate> candidates, ISet<string> takenNames, string typeName)
+    {
+        var keys = candidates.Select(KeyParameters).ToList();
+
+        // Both names follow from the method's name without "Async", so two methods collide exactly when
+        // that name and their key parameter types are the same. Nullable annotations do not make overloads.
+        var signatures = candidates
+            .Select((c, i) => SyncName(c.Attributed.Name) + "(" + string.Join(",", keys[i].Select(p => p.Type.ToDisplayString(TypeFacts.Qualified))) + ")")
+            .ToList();
+
+        var plans = new List<Plan>();
+        for (var i = 0; i < candidates.Count; i++)
+        {
+            var candidate = candidates[i];
+            var diagnostics = new List<Diagnostic>();
+            var methodName = Display(candidate.Attributed);
+            var location = candidate.Attributed.Locations.FirstOrDefault();
+            string? sync = SyncName(candidate.Attributed.Name);
+            string? async = AsyncName(candidate.Attributed.Name);
+            var other = Enumerable.Range(0, candidates.Count).Where(j => j != i && signatures[j] == signatures[i]).Select(j => candidates[j]).FirstOrDefault();
+            if (other is not null)
+            {
+                diagnostics.Add(Diagnostic.Create(DiagnosticDescriptors.InvalidatorSignatureCollision, location, methodName, Display(other.Attributed), sync, typeName));
+                sync = null;
+                async = null;
+            }
+
+            foreach (var name in new[] { sync, async })
+            {
+                if (name is not null && takenNames.Contains(name))
+                {
+                    diagnostics.Add(Diagnostic.Create(DiagnosticDescriptors.InvalidatorNameTaken, location, name, methodName, typeName));
+                    sync = name == sync ? null : sync;
+                    async = name == async ? null : async;
+                }
+            }
+
+            var parameters = keys[i].Select(p => new ParameterModel(TypeFacts.Escape(p.Name), TypeFacts.Display(p.Type), string.Empty, string.Empty));
+            plans.Add(new Plan(candidate.Attributed, new InvalidatorModel(candidate.Modifiers, sync, async, parameters.ToEquatableArray()), diagnostics));
+        }
+
+        return plans;
+    }
+
+    /// <summary>
+    /// The names of the members of <paramref name="types"/> and their base types (a base's private members
+    /// aside): a generated member with one of these names would clash with or hide it. The generator's own
+    /// invalidation methods are not counted: the analyzer sees them in its compilation, the generator does not.
+    /// </summary>
+    public static HashSet<string> TakenNames(IEnumerable<INamedTypeSymbol?> types)
+    {
+        var names = new HashSet<string>(System.StringComparer.Ordinal);
+        foreach (var type in types)
+        {
+            for (var t = type; t is not null; t = t.BaseType)
+            {
+                foreach (var member in t.GetMembers())
+                {
+                    if ((SymbolEqualityComparer.Default.Equals(t, type) || member.DeclaredAccessibility != Accessibility.Private) && !IsGeneratedInvalidator(member))
+                    {
+                        names.Add(member.Name);
+                    }
+                }
+            }
+        }
+
+        return names;
+    }
+
+    /// <summary>The key parameters of the signature method: those the key parts read, in declaration order.</summary>
+    private static List<IParameterSymbol> KeyParameters(Candidate candidate) =>
+        candidate.Signature.Parameters.Where(p => candidate.Call.KeyParts.Any(k => k.Access == TypeFacts.Escape(p.Name))).ToList();
+
+    /// <summary>
+    /// A method this generator wrote that is not the implementation of a user's partial method: only
+    /// invalidation methods carry the generator's [GeneratedCode] without being partial.
+    /// </summary>
+    private static bool IsGeneratedInvalidator(ISymbol member) =>
+        member is IMethodSymbol { PartialDefinitionPart: null, PartialImplementationPart: null } method
+        && method.GetAttributes().Any(a => a.AttributeClass is { } c && TypeFacts.MetadataName(c) == GeneratedCodeAttribute
+            && a.ConstructorArguments.Length > 0 && a.ConstructorArguments[0].Value as string == GeneratorName);
+
+    private static string Display(IMethodSymbol method) => method.ToDisplayString(SymbolDisplayFormat.CSharpShortErrorMessageFormat);
+}
