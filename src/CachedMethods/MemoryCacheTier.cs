@@ -30,6 +30,8 @@ public sealed class MemoryCacheTier
     private readonly ConcurrentDictionary<KeyHash, Entry> _entries = new();
     private readonly TimeProvider _time;
     private readonly long _touchGrain;
+    private readonly bool _coarse;
+    private readonly long _frequency;
     private readonly Lock _evictionLock = new();
     private long _sizeBytes;
     private long _evictions;
@@ -38,7 +40,11 @@ public sealed class MemoryCacheTier
     {
         CapacityBytes = capacityBytes;
         _time = time;
-        _touchGrain = Math.Max(1, time.TimestampFrequency / 64);
+        // On the system clock, the coarse millisecond tick costs a fraction of a high-resolution
+        // timestamp on every hit; TTLs do not need more than millisecond precision.
+        _coarse = ReferenceEquals(time, TimeProvider.System);
+        _frequency = _coarse ? 1000 : time.TimestampFrequency;
+        _touchGrain = Math.Max(1, _frequency / 64);
     }
 
     /// <summary>The bound, in bytes.</summary>
@@ -57,7 +63,7 @@ public sealed class MemoryCacheTier
     {
         if (_entries.TryGetValue(hash, out var entry) && entry.Key.AsSpan().SequenceEqual(canonicalKey))
         {
-            var now = _time.GetTimestamp();
+            var now = Now();
             // One comparison covers both freshness and refresh-ahead: FreshUntil is the earlier of the two.
             if (now < entry.FreshUntil)
             {
@@ -84,7 +90,7 @@ public sealed class MemoryCacheTier
     {
         if (_entries.TryGetValue(key.Hash, out var entry) && entry.Key.AsSpan().SequenceEqual(key.Canonical) && TryCast(entry, out value))
         {
-            var now = _time.GetTimestamp();
+            var now = Now();
             if (now < entry.FreshUntil)
             {
                 return MemoryLookup.Fresh;
@@ -138,7 +144,7 @@ public sealed class MemoryCacheTier
             return;
         }
 
-        var now = _time.GetTimestamp();
+        var now = Now();
         var expiresAt = now + Ticks(timeToLive);
         var freshUntil = refreshAfter is { } refresh && refresh < timeToLive ? now + Ticks(refresh) : expiresAt;
         var entry = new Entry(key.Canonical, value, size, freshUntil, expiresAt, expiresAt + Ticks(retainFor), tags) { LastAccess = now };
@@ -170,7 +176,7 @@ public sealed class MemoryCacheTier
     {
         if (_entries.TryGetValue(key.Hash, out var entry) && entry.Key.AsSpan().SequenceEqual(key.Canonical))
         {
-            entry.FreshUntil = Math.Min(entry.ExpiresAt, _time.GetTimestamp() + Ticks(delay));
+            entry.FreshUntil = Math.Min(entry.ExpiresAt, Now() + Ticks(delay));
         }
     }
 
@@ -192,7 +198,9 @@ public sealed class MemoryCacheTier
         return removed;
     }
 
-    private long Ticks(TimeSpan span) => (long)Math.Min(span.TotalSeconds * _time.TimestampFrequency, long.MaxValue / 4);
+    private long Ticks(TimeSpan span) => (long)Math.Min(span.TotalSeconds * _frequency, long.MaxValue / 4);
+
+    private long Now() => _coarse ? Environment.TickCount64 : _time.GetTimestamp();
 
     internal bool Remove(CacheKey key) =>
         _entries.TryGetValue(key.Hash, out var entry)
@@ -235,7 +243,7 @@ public sealed class MemoryCacheTier
         try
         {
             var target = CapacityBytes / 10 * 9;
-            var now = _time.GetTimestamp();
+            var now = Now();
             var live = new List<KeyValuePair<KeyHash, Entry>>(_entries.Count);
             foreach (var pair in _entries)
             {

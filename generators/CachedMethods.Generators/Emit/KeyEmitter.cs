@@ -17,7 +17,7 @@ internal static class KeyEmitter
         writer.WriteLine($"var {key} = new global::CachedMethods.CacheKeyBuilder(stackalloc byte[256]);");
         writer.WriteLine("try");
         writer.OpenBrace();
-        writer.WriteLine($"{key}.AppendScope({Literal(call.ScopeType)}, {Literal(call.ScopeMethod)}, {call.Version.ToString(System.Globalization.CultureInfo.InvariantCulture)}, {Literal(call.ResultShape)});");
+        writer.WriteLine($"{key}.AppendScope({Utf8(call.ScopeType)}, {Utf8(call.ScopeMethod)}, {call.Version.ToString(System.Globalization.CultureInfo.InvariantCulture)}, {Utf8(call.ResultShape)});");
         foreach (var part in call.KeyParts)
         {
             WritePart(writer, key, part, names, assignable);
@@ -33,7 +33,7 @@ internal static class KeyEmitter
 
     public static void WritePart(SourceWriter writer, string builder, KeyPartModel part, LocalNames names, bool assignable)
     {
-        writer.WriteLine($"{builder}.AppendName({Literal(part.Name)});");
+        writer.WriteLine($"{builder}.AppendName({Utf8(part.Name)});");
         WriteValue(writer, builder, part.Shape, part.Access, names, assignable);
         if (part.Shape.Kind is KeyShapeKind.Nullable or KeyShapeKind.IndexedSequence or KeyShapeKind.CountedSequence or KeyShapeKind.EnumerableSequence)
         {
@@ -56,7 +56,7 @@ internal static class KeyEmitter
             writer.WriteLine();
         }
 
-        writer.WriteLine($"key.BeginObject({Literal(encoder.TypeName)});");
+        writer.WriteLine($"key.BeginObject({Utf8(encoder.TypeName)});");
         var names = new LocalNames(new[] { "key", "value" });
         foreach (var member in encoder.Members)
         {
@@ -67,6 +67,12 @@ internal static class KeyEmitter
     }
 
     public static string Literal(string value) => SymbolDisplay.FormatLiteral(value, quote: true);
+
+    /// <summary>
+    /// A UTF-8 literal (<c>"dpi"u8</c>): the key's constant parts are bytes in the assembly, written with the
+    /// same encoding as the string overloads but without encoding a string on every call.
+    /// </summary>
+    public static string Utf8(string value) => Literal(value) + "u8";
 
     private static void WriteValue(SourceWriter writer, string builder, KeyShape shape, string expression, LocalNames names, bool assignable)
     {

@@ -70,11 +70,32 @@ public ref struct CacheKeyBuilder
         WriteString(resultShape);
     }
 
+    /// <summary>
+    /// The scope of <see cref="AppendScope(string, string, int, string)"/> from UTF-8 literals (<c>"Ns.IOcr"u8</c>):
+    /// the same bytes, without encoding strings on every call. Generated wrappers use this form.
+    /// </summary>
+    public void AppendScope(ReadOnlySpan<byte> declaringTypeUtf8, ReadOnlySpan<byte> methodUtf8, int version, ReadOnlySpan<byte> resultShapeUtf8)
+    {
+        WriteTag(KeyTag.Scope);
+        WriteByte(FormatVersion);
+        WriteBytesOrDigest(declaringTypeUtf8);
+        WriteBytesOrDigest(methodUtf8);
+        WriteFixed32((uint)version);
+        WriteBytesOrDigest(resultShapeUtf8);
+    }
+
     /// <summary>Writes a parameter or member name; call it before that parameter's value.</summary>
     public void AppendName(string name)
     {
         WriteTag(KeyTag.Name);
         WriteString(name);
+    }
+
+    /// <summary>The name of <see cref="AppendName(string)"/> from a UTF-8 literal (<c>"dpi"u8</c>): the same bytes.</summary>
+    public void AppendName(ReadOnlySpan<byte> nameUtf8)
+    {
+        WriteTag(KeyTag.Name);
+        WriteBytesOrDigest(nameUtf8);
     }
 
     /// <summary>Writes a key given as a plain string (the string-key API of <see cref="CacheManager"/>).</summary>
@@ -314,6 +335,13 @@ public ref struct CacheKeyBuilder
     {
         WriteTag(KeyTag.Object);
         WriteString(typeName);
+    }
+
+    /// <summary>The start of <see cref="BeginObject(string)"/> from a UTF-8 literal: the same bytes.</summary>
+    public void BeginObject(ReadOnlySpan<byte> typeNameUtf8)
+    {
+        WriteTag(KeyTag.Object);
+        WriteBytesOrDigest(typeNameUtf8);
     }
 
     /// <summary>Writes a value that encodes itself.</summary>

@@ -30,10 +30,10 @@ public sealed partial class CachedLayoutService : global::Shapes.ILayoutService
         var key = new global::CachedMethods.CacheKeyBuilder(stackalloc byte[256]);
         try
         {
-            key.AppendScope("Shapes.ILayoutService", "Render", 0, "c3e82f70f33a4187");
-            key.AppendName("layout");
+            key.AppendScope("Shapes.ILayoutService"u8, "Render"u8, 0, "c3e82f70f33a4187"u8);
+            key.AppendName("layout"u8);
             WriteKey(ref key, layout);
-            key.AppendName("sizes");
+            key.AppendName("sizes"u8);
             var sequence = sizes;
             if (sequence is null)
             {
@@ -48,7 +48,7 @@ public sealed partial class CachedLayoutService : global::Shapes.ILayoutService
                 }
             }
 
-            key.AppendName("ids");
+            key.AppendName("ids"u8);
             var sequence0 = ids;
             if (sequence0 is null)
             {
@@ -63,7 +63,7 @@ public sealed partial class CachedLayoutService : global::Shapes.ILayoutService
                 }
             }
 
-            key.AppendName("dates");
+            key.AppendName("dates"u8);
             var sequence1 = dates;
             if (sequence1 is null)
             {
@@ -80,7 +80,7 @@ public sealed partial class CachedLayoutService : global::Shapes.ILayoutService
                 }
             }
 
-            key.AppendName("optional");
+            key.AppendName("optional"u8);
             var sequence2 = optional;
             if (sequence2 is null)
             {
@@ -102,9 +102,9 @@ public sealed partial class CachedLayoutService : global::Shapes.ILayoutService
                 }
             }
 
-            key.AppendName("tag");
+            key.AppendName("tag"u8);
             key.AppendEncodable(tag);
-            key.AppendName("price");
+            key.AppendName("price"u8);
             if (price is { } value0)
             {
                 key.Append(value0);
@@ -114,13 +114,13 @@ public sealed partial class CachedLayoutService : global::Shapes.ILayoutService
                 key.AppendNull();
             }
 
-            key.AppendName("content");
+            key.AppendName("content"u8);
             key.Append(content);
-            key.AppendName("salt");
+            key.AppendName("salt"u8);
             key.Append(salt);
-            key.AppendName("day");
+            key.AppendName("day"u8);
             key.Append(day);
-            key.AppendName("span");
+            key.AppendName("span"u8);
             key.Append(span);
             if (_cache.TryGetMemory<string>(key.Written, out var hit))
             {
@@ -145,10 +145,10 @@ public sealed partial class CachedLayoutService : global::Shapes.ILayoutService
         var key = new global::CachedMethods.CacheKeyBuilder(stackalloc byte[256]);
         try
         {
-            key.AppendScope("Shapes.ILayoutService", "Render", 0, "c3e82f70f33a4187");
-            key.AppendName("layout");
+            key.AppendScope("Shapes.ILayoutService"u8, "Render"u8, 0, "c3e82f70f33a4187"u8);
+            key.AppendName("layout"u8);
             WriteKey(ref key, layout);
-            key.AppendName("sizes");
+            key.AppendName("sizes"u8);
             var sequence = sizes;
             if (sequence is null)
             {
@@ -163,7 +163,7 @@ public sealed partial class CachedLayoutService : global::Shapes.ILayoutService
                 }
             }
 
-            key.AppendName("ids");
+            key.AppendName("ids"u8);
             var sequence0 = ids;
             if (sequence0 is null)
             {
@@ -178,7 +178,7 @@ public sealed partial class CachedLayoutService : global::Shapes.ILayoutService
                 }
             }
 
-            key.AppendName("dates");
+            key.AppendName("dates"u8);
             var sequence1 = dates;
             if (sequence1 is null)
             {
@@ -194,7 +194,7 @@ public sealed partial class CachedLayoutService : global::Shapes.ILayoutService
                 }
             }
 
-            key.AppendName("optional");
+            key.AppendName("optional"u8);
             var sequence2 = optional;
             if (sequence2 is null)
             {
@@ -216,9 +216,9 @@ public sealed partial class CachedLayoutService : global::Shapes.ILayoutService
                 }
             }
 
-            key.AppendName("tag");
+            key.AppendName("tag"u8);
             key.AppendEncodable(tag);
-            key.AppendName("price");
+            key.AppendName("price"u8);
             if (price is { } value0)
             {
                 key.Append(value0);
@@ -228,13 +228,13 @@ public sealed partial class CachedLayoutService : global::Shapes.ILayoutService
                 key.AppendNull();
             }
 
-            key.AppendName("content");
+            key.AppendName("content"u8);
             key.Append(content);
-            key.AppendName("salt");
+            key.AppendName("salt"u8);
             key.Append(salt);
-            key.AppendName("day");
+            key.AppendName("day"u8);
             key.Append(day);
-            key.AppendName("span");
+            key.AppendName("span"u8);
             key.Append(span);
             return _cache.Delete(key.ToCacheKey());
         }
@@ -254,10 +254,10 @@ public sealed partial class CachedLayoutService : global::Shapes.ILayoutService
         var key = new global::CachedMethods.CacheKeyBuilder(stackalloc byte[256]);
         try
         {
-            key.AppendScope("Shapes.ILayoutService", "Render", 0, "c3e82f70f33a4187");
-            key.AppendName("layout");
+            key.AppendScope("Shapes.ILayoutService"u8, "Render"u8, 0, "c3e82f70f33a4187"u8);
+            key.AppendName("layout"u8);
             WriteKey(ref key, layout);
-            key.AppendName("sizes");
+            key.AppendName("sizes"u8);
             var sequence = sizes;
             if (sequence is null)
             {
@@ -272,7 +272,7 @@ public sealed partial class CachedLayoutService : global::Shapes.ILayoutService
                 }
             }
 
-            key.AppendName("ids");
+            key.AppendName("ids"u8);
             var sequence0 = ids;
             if (sequence0 is null)
             {
@@ -287,7 +287,7 @@ public sealed partial class CachedLayoutService : global::Shapes.ILayoutService
                 }
             }
 
-            key.AppendName("dates");
+            key.AppendName("dates"u8);
             var sequence1 = dates;
             if (sequence1 is null)
             {
@@ -303,7 +303,7 @@ public sealed partial class CachedLayoutService : global::Shapes.ILayoutService
                 }
             }
 
-            key.AppendName("optional");
+            key.AppendName("optional"u8);
             var sequence2 = optional;
             if (sequence2 is null)
             {
@@ -325,9 +325,9 @@ public sealed partial class CachedLayoutService : global::Shapes.ILayoutService
                 }
             }
 
-            key.AppendName("tag");
+            key.AppendName("tag"u8);
             key.AppendEncodable(tag);
-            key.AppendName("price");
+            key.AppendName("price"u8);
             if (price is { } value0)
             {
                 key.Append(value0);
@@ -337,13 +337,13 @@ public sealed partial class CachedLayoutService : global::Shapes.ILayoutService
                 key.AppendNull();
             }
 
-            key.AppendName("content");
+            key.AppendName("content"u8);
             key.Append(content);
-            key.AppendName("salt");
+            key.AppendName("salt"u8);
             key.Append(salt);
-            key.AppendName("day");
+            key.AppendName("day"u8);
             key.Append(day);
-            key.AppendName("span");
+            key.AppendName("span"u8);
             key.Append(span);
             return _cache.DeleteAsync(key.ToCacheKey(), cancellationToken);
         }
@@ -361,10 +361,10 @@ public sealed partial class CachedLayoutService : global::Shapes.ILayoutService
             return;
         }
 
-        key.BeginObject("Shapes.Layout");
-        key.AppendName("Columns");
+        key.BeginObject("Shapes.Layout"u8);
+        key.AppendName("Columns"u8);
         key.Append(value.Columns);
-        key.AppendName("Fonts");
+        key.AppendName("Fonts"u8);
         var sequence = value.Fonts;
         if (sequence is null)
         {
@@ -379,7 +379,7 @@ public sealed partial class CachedLayoutService : global::Shapes.ILayoutService
             }
         }
 
-        key.AppendName("Margin");
+        key.AppendName("Margin"u8);
         if (value.Margin is { } value0)
         {
             WriteKey(ref key, value0);
@@ -389,16 +389,16 @@ public sealed partial class CachedLayoutService : global::Shapes.ILayoutService
             key.AppendNull();
         }
 
-        key.AppendName("Page");
+        key.AppendName("Page"u8);
         WriteKey(ref key, value.Page);
     }
 
     private static void WriteKey(ref global::CachedMethods.CacheKeyBuilder key, global::Shapes.Margin value)
     {
-        key.BeginObject("Shapes.Margin");
-        key.AppendName("Bottom");
+        key.BeginObject("Shapes.Margin"u8);
+        key.AppendName("Bottom"u8);
         key.Append(value.Bottom);
-        key.AppendName("Top");
+        key.AppendName("Top"u8);
         key.Append(value.Top);
     }
 
@@ -410,12 +410,12 @@ public sealed partial class CachedLayoutService : global::Shapes.ILayoutService
             return;
         }
 
-        key.BeginObject("Shapes.Size");
-        key.AppendName("Height");
+        key.BeginObject("Shapes.Size"u8);
+        key.AppendName("Height"u8);
         key.Append(value.Height);
-        key.AppendName("Unit");
+        key.AppendName("Unit"u8);
         key.AppendEnum(value.Unit);
-        key.AppendName("Width");
+        key.AppendName("Width"u8);
         key.Append(value.Width);
     }
 }

@@ -42,8 +42,8 @@ public sealed partial class CachedQuotes : global::Fleet.IQuotes
         var key = new global::CachedMethods.CacheKeyBuilder(stackalloc byte[256]);
         try
         {
-            key.AppendScope("Fleet.IQuotes", "GetAsync", 0, "6ef296573f1b59e2");
-            key.AppendName("symbol");
+            key.AppendScope("Fleet.IQuotes"u8, "GetAsync"u8, 0, "6ef296573f1b59e2"u8);
+            key.AppendName("symbol"u8);
             key.Append(symbol);
             if (_cache.TryGetMemory<global::Fleet.Quote>(key.Written, out var hit))
             {
@@ -73,8 +73,8 @@ public sealed partial class CachedQuotes : global::Fleet.IQuotes
         var key = new global::CachedMethods.CacheKeyBuilder(stackalloc byte[256]);
         try
         {
-            key.AppendScope("Fleet.IQuotes", "GetAsync", 0, "6ef296573f1b59e2");
-            key.AppendName("symbol");
+            key.AppendScope("Fleet.IQuotes"u8, "GetAsync"u8, 0, "6ef296573f1b59e2"u8);
+            key.AppendName("symbol"u8);
             key.Append(symbol);
             return _cache.Delete(key.ToCacheKey());
         }
@@ -94,8 +94,8 @@ public sealed partial class CachedQuotes : global::Fleet.IQuotes
         var key = new global::CachedMethods.CacheKeyBuilder(stackalloc byte[256]);
         try
         {
-            key.AppendScope("Fleet.IQuotes", "GetAsync", 0, "6ef296573f1b59e2");
-            key.AppendName("symbol");
+            key.AppendScope("Fleet.IQuotes"u8, "GetAsync"u8, 0, "6ef296573f1b59e2"u8);
+            key.AppendName("symbol"u8);
             key.Append(symbol);
             return _cache.DeleteAsync(key.ToCacheKey(), cancellationToken);
         }
@@ -111,8 +111,8 @@ public sealed partial class CachedQuotes : global::Fleet.IQuotes
         var key = new global::CachedMethods.CacheKeyBuilder(stackalloc byte[256]);
         try
         {
-            key.AppendScope("Fleet.IQuotes", "Last", 0, "6ef296573f1b59e2");
-            key.AppendName("symbol");
+            key.AppendScope("Fleet.IQuotes"u8, "Last"u8, 0, "6ef296573f1b59e2"u8);
+            key.AppendName("symbol"u8);
             key.Append(symbol);
             if (_cache.TryGetMemory<global::Fleet.Quote>(key.Written, out var hit))
             {
@@ -137,8 +137,8 @@ public sealed partial class CachedQuotes : global::Fleet.IQuotes
         var key = new global::CachedMethods.CacheKeyBuilder(stackalloc byte[256]);
         try
         {
-            key.AppendScope("Fleet.IQuotes", "Last", 0, "6ef296573f1b59e2");
-            key.AppendName("symbol");
+            key.AppendScope("Fleet.IQuotes"u8, "Last"u8, 0, "6ef296573f1b59e2"u8);
+            key.AppendName("symbol"u8);
             key.Append(symbol);
             return _cache.Delete(key.ToCacheKey());
         }
@@ -158,8 +158,8 @@ public sealed partial class CachedQuotes : global::Fleet.IQuotes
         var key = new global::CachedMethods.CacheKeyBuilder(stackalloc byte[256]);
         try
         {
-            key.AppendScope("Fleet.IQuotes", "Last", 0, "6ef296573f1b59e2");
-            key.AppendName("symbol");
+            key.AppendScope("Fleet.IQuotes"u8, "Last"u8, 0, "6ef296573f1b59e2"u8);
+            key.AppendName("symbol"u8);
             key.Append(symbol);
             return _cache.DeleteAsync(key.ToCacheKey(), cancellationToken);
         }
@@ -175,8 +175,8 @@ public sealed partial class CachedQuotes : global::Fleet.IQuotes
         var key = new global::CachedMethods.CacheKeyBuilder(stackalloc byte[256]);
         try
         {
-            key.AppendScope("Fleet.IQuotes", "Count", 0, "6a174ef4d44b937a");
-            key.AppendName("value");
+            key.AppendScope("Fleet.IQuotes"u8, "Count"u8, 0, "6a174ef4d44b937a"u8);
+            key.AppendName("value"u8);
             key.Append(value);
             if (_cache.TryGetMemory<int>(key.Written, out var hit))
             {
@@ -201,8 +201,8 @@ public sealed partial class CachedQuotes : global::Fleet.IQuotes
         var key = new global::CachedMethods.CacheKeyBuilder(stackalloc byte[256]);
         try
         {
-            key.AppendScope("Fleet.IQuotes", "Count", 0, "6a174ef4d44b937a");
-            key.AppendName("value");
+            key.AppendScope("Fleet.IQuotes"u8, "Count"u8, 0, "6a174ef4d44b937a"u8);
+            key.AppendName("value"u8);
             key.Append(value);
             return _cache.Delete(key.ToCacheKey());
         }
@@ -222,8 +222,8 @@ public sealed partial class CachedQuotes : global::Fleet.IQuotes
         var key = new global::CachedMethods.CacheKeyBuilder(stackalloc byte[256]);
         try
         {
-            key.AppendScope("Fleet.IQuotes", "Count", 0, "6a174ef4d44b937a");
-            key.AppendName("value");
+            key.AppendScope("Fleet.IQuotes"u8, "Count"u8, 0, "6a174ef4d44b937a"u8);
+            key.AppendName("value"u8);
             key.Append(value);
             return _cache.DeleteAsync(key.ToCacheKey(), cancellationToken);
         }
@@ -239,8 +239,8 @@ public sealed partial class CachedQuotes : global::Fleet.IQuotes
         var key = new global::CachedMethods.CacheKeyBuilder(stackalloc byte[256]);
         try
         {
-            key.AppendScope("Fleet.IQuotes", "Count", 0, "6a174ef4d44b937a");
-            key.AppendName("value");
+            key.AppendScope("Fleet.IQuotes"u8, "Count"u8, 0, "6a174ef4d44b937a"u8);
+            key.AppendName("value"u8);
             key.Append(value);
             if (_cache.TryGetMemory<int>(key.Written, out var hit))
             {
@@ -265,8 +265,8 @@ public sealed partial class CachedQuotes : global::Fleet.IQuotes
         var key = new global::CachedMethods.CacheKeyBuilder(stackalloc byte[256]);
         try
         {
-            key.AppendScope("Fleet.IQuotes", "Count", 0, "6a174ef4d44b937a");
-            key.AppendName("value");
+            key.AppendScope("Fleet.IQuotes"u8, "Count"u8, 0, "6a174ef4d44b937a"u8);
+            key.AppendName("value"u8);
             key.Append(value);
             return _cache.Delete(key.ToCacheKey());
         }
@@ -286,8 +286,8 @@ public sealed partial class CachedQuotes : global::Fleet.IQuotes
         var key = new global::CachedMethods.CacheKeyBuilder(stackalloc byte[256]);
         try
         {
-            key.AppendScope("Fleet.IQuotes", "Count", 0, "6a174ef4d44b937a");
-            key.AppendName("value");
+            key.AppendScope("Fleet.IQuotes"u8, "Count"u8, 0, "6a174ef4d44b937a"u8);
+            key.AppendName("value"u8);
             key.Append(value);
             return _cache.DeleteAsync(key.ToCacheKey(), cancellationToken);
         }

@@ -14,10 +14,10 @@ partial class QuoteFeed
         var key = new global::CachedMethods.CacheKeyBuilder(stackalloc byte[256]);
         try
         {
-            key.AppendScope("Fleet.QuoteFeed", "FetchAsync", 0, "6ef296573f1b59e2");
-            key.AppendName("symbol");
+            key.AppendScope("Fleet.QuoteFeed"u8, "FetchAsync"u8, 0, "6ef296573f1b59e2"u8);
+            key.AppendName("symbol"u8);
             key.Append(symbol);
-            key.AppendName("cancellationToken");
+            key.AppendName("cancellationToken"u8);
             key.Append(cancellationToken);
             if (Shared.TryGetMemory<global::Fleet.Quote>(key.Written, out var hit))
             {
@@ -47,10 +47,10 @@ partial class QuoteFeed
         var key = new global::CachedMethods.CacheKeyBuilder(stackalloc byte[256]);
         try
         {
-            key.AppendScope("Fleet.QuoteFeed", "FetchAsync", 0, "6ef296573f1b59e2");
-            key.AppendName("symbol");
+            key.AppendScope("Fleet.QuoteFeed"u8, "FetchAsync"u8, 0, "6ef296573f1b59e2"u8);
+            key.AppendName("symbol"u8);
             key.Append(symbol);
-            key.AppendName("cancellationToken");
+            key.AppendName("cancellationToken"u8);
             key.Append(cancellationToken);
             return Shared.Delete(key.ToCacheKey());
         }
@@ -70,10 +70,10 @@ partial class QuoteFeed
         var key = new global::CachedMethods.CacheKeyBuilder(stackalloc byte[256]);
         try
         {
-            key.AppendScope("Fleet.QuoteFeed", "FetchAsync", 0, "6ef296573f1b59e2");
-            key.AppendName("symbol");
+            key.AppendScope("Fleet.QuoteFeed"u8, "FetchAsync"u8, 0, "6ef296573f1b59e2"u8);
+            key.AppendName("symbol"u8);
             key.Append(symbol);
-            key.AppendName("cancellationToken");
+            key.AppendName("cancellationToken"u8);
             key.Append(cancellationToken);
             return Shared.DeleteAsync(key.ToCacheKey(), cancellationToken1);
         }
@@ -89,8 +89,8 @@ partial class QuoteFeed
         var key = new global::CachedMethods.CacheKeyBuilder(stackalloc byte[256]);
         try
         {
-            key.AppendScope("Fleet.QuoteFeed", "Normalize", 0, "c3e82f70f33a4187");
-            key.AppendName("symbol");
+            key.AppendScope("Fleet.QuoteFeed"u8, "Normalize"u8, 0, "c3e82f70f33a4187"u8);
+            key.AppendName("symbol"u8);
             key.Append(symbol);
             if (Shared.TryGetMemory<string>(key.Written, out var hit))
             {
@@ -115,8 +115,8 @@ partial class QuoteFeed
         var key = new global::CachedMethods.CacheKeyBuilder(stackalloc byte[256]);
         try
         {
-            key.AppendScope("Fleet.QuoteFeed", "Normalize", 0, "c3e82f70f33a4187");
-            key.AppendName("symbol");
+            key.AppendScope("Fleet.QuoteFeed"u8, "Normalize"u8, 0, "c3e82f70f33a4187"u8);
+            key.AppendName("symbol"u8);
             key.Append(symbol);
             return Shared.Delete(key.ToCacheKey());
         }
@@ -136,8 +136,8 @@ partial class QuoteFeed
         var key = new global::CachedMethods.CacheKeyBuilder(stackalloc byte[256]);
         try
         {
-            key.AppendScope("Fleet.QuoteFeed", "Normalize", 0, "c3e82f70f33a4187");
-            key.AppendName("symbol");
+            key.AppendScope("Fleet.QuoteFeed"u8, "Normalize"u8, 0, "c3e82f70f33a4187"u8);
+            key.AppendName("symbol"u8);
             key.Append(symbol);
             return Shared.DeleteAsync(key.ToCacheKey(), cancellationToken);
         }

@@ -30,8 +30,8 @@ public sealed partial class CachedGeocoder : global::Geo.IGeocoder
         var key = new global::CachedMethods.CacheKeyBuilder(stackalloc byte[256]);
         try
         {
-            key.AppendScope("Geo.Geocoder", "Locate", 0, "c3e82f70f33a4187");
-            key.AppendName("city");
+            key.AppendScope("Geo.Geocoder"u8, "Locate"u8, 0, "c3e82f70f33a4187"u8);
+            key.AppendName("city"u8);
             key.Append(city);
             if (_cache.TryGetMemory<string>(key.Written, out var hit))
             {
@@ -56,8 +56,8 @@ public sealed partial class CachedGeocoder : global::Geo.IGeocoder
         var key = new global::CachedMethods.CacheKeyBuilder(stackalloc byte[256]);
         try
         {
-            key.AppendScope("Geo.Geocoder", "Locate", 0, "c3e82f70f33a4187");
-            key.AppendName("city");
+            key.AppendScope("Geo.Geocoder"u8, "Locate"u8, 0, "c3e82f70f33a4187"u8);
+            key.AppendName("city"u8);
             key.Append(city);
             return _cache.Delete(key.ToCacheKey());
         }
@@ -77,8 +77,8 @@ public sealed partial class CachedGeocoder : global::Geo.IGeocoder
         var key = new global::CachedMethods.CacheKeyBuilder(stackalloc byte[256]);
         try
         {
-            key.AppendScope("Geo.Geocoder", "Locate", 0, "c3e82f70f33a4187");
-            key.AppendName("city");
+            key.AppendScope("Geo.Geocoder"u8, "Locate"u8, 0, "c3e82f70f33a4187"u8);
+            key.AppendName("city"u8);
             key.Append(city);
             return _cache.DeleteAsync(key.ToCacheKey(), cancellationToken);
         }

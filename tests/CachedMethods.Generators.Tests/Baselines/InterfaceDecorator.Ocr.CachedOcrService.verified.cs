@@ -32,10 +32,10 @@ public sealed partial class CachedOcrService : global::Ocr.IOcrService
         var key = new global::CachedMethods.CacheKeyBuilder(stackalloc byte[256]);
         try
         {
-            key.AppendScope("Ocr.IOcrService", "RecognizeAsync", 0, "a310708d8e42e940");
-            key.AppendName("documentHash");
+            key.AppendScope("Ocr.IOcrService"u8, "RecognizeAsync"u8, 0, "a310708d8e42e940"u8);
+            key.AppendName("documentHash"u8);
             key.Append(documentHash);
-            key.AppendName("dpi");
+            key.AppendName("dpi"u8);
             key.Append(dpi);
             if (_cache.TryGetMemory<global::Ocr.OcrResult>(key.Written, out var hit))
             {
@@ -65,10 +65,10 @@ public sealed partial class CachedOcrService : global::Ocr.IOcrService
         var key = new global::CachedMethods.CacheKeyBuilder(stackalloc byte[256]);
         try
         {
-            key.AppendScope("Ocr.IOcrService", "RecognizeAsync", 0, "a310708d8e42e940");
-            key.AppendName("documentHash");
+            key.AppendScope("Ocr.IOcrService"u8, "RecognizeAsync"u8, 0, "a310708d8e42e940"u8);
+            key.AppendName("documentHash"u8);
             key.Append(documentHash);
-            key.AppendName("dpi");
+            key.AppendName("dpi"u8);
             key.Append(dpi);
             return _cache.Delete(key.ToCacheKey());
         }
@@ -88,10 +88,10 @@ public sealed partial class CachedOcrService : global::Ocr.IOcrService
         var key = new global::CachedMethods.CacheKeyBuilder(stackalloc byte[256]);
         try
         {
-            key.AppendScope("Ocr.IOcrService", "RecognizeAsync", 0, "a310708d8e42e940");
-            key.AppendName("documentHash");
+            key.AppendScope("Ocr.IOcrService"u8, "RecognizeAsync"u8, 0, "a310708d8e42e940"u8);
+            key.AppendName("documentHash"u8);
             key.Append(documentHash);
-            key.AppendName("dpi");
+            key.AppendName("dpi"u8);
             key.Append(dpi);
             return _cache.DeleteAsync(key.ToCacheKey(), cancellationToken);
         }
@@ -107,8 +107,8 @@ public sealed partial class CachedOcrService : global::Ocr.IOcrService
         var key = new global::CachedMethods.CacheKeyBuilder(stackalloc byte[256]);
         try
         {
-            key.AppendScope("Ocr.IOcrService", "ReadPageAsync", 2, "a310708d8e42e940");
-            key.AppendName("documentHash");
+            key.AppendScope("Ocr.IOcrService"u8, "ReadPageAsync"u8, 2, "a310708d8e42e940"u8);
+            key.AppendName("documentHash"u8);
             key.Append(documentHash);
             if (_cache.TryGetMemory<global::Ocr.OcrResult>(key.Written, out var hit))
             {
@@ -138,8 +138,8 @@ public sealed partial class CachedOcrService : global::Ocr.IOcrService
         var key = new global::CachedMethods.CacheKeyBuilder(stackalloc byte[256]);
         try
         {
-            key.AppendScope("Ocr.IOcrService", "ReadPageAsync", 2, "a310708d8e42e940");
-            key.AppendName("documentHash");
+            key.AppendScope("Ocr.IOcrService"u8, "ReadPageAsync"u8, 2, "a310708d8e42e940"u8);
+            key.AppendName("documentHash"u8);
             key.Append(documentHash);
             return _cache.Delete(key.ToCacheKey());
         }
@@ -159,8 +159,8 @@ public sealed partial class CachedOcrService : global::Ocr.IOcrService
         var key = new global::CachedMethods.CacheKeyBuilder(stackalloc byte[256]);
         try
         {
-            key.AppendScope("Ocr.IOcrService", "ReadPageAsync", 2, "a310708d8e42e940");
-            key.AppendName("documentHash");
+            key.AppendScope("Ocr.IOcrService"u8, "ReadPageAsync"u8, 2, "a310708d8e42e940"u8);
+            key.AppendName("documentHash"u8);
             key.Append(documentHash);
             return _cache.DeleteAsync(key.ToCacheKey(), cancellationToken);
         }
@@ -176,10 +176,10 @@ public sealed partial class CachedOcrService : global::Ocr.IOcrService
         var key = new global::CachedMethods.CacheKeyBuilder(stackalloc byte[256]);
         try
         {
-            key.AppendScope("Ocr.IOcrService", "CountWords", 0, "6a174ef4d44b937a");
-            key.AppendName("text");
+            key.AppendScope("Ocr.IOcrService"u8, "CountWords"u8, 0, "6a174ef4d44b937a"u8);
+            key.AppendName("text"u8);
             key.Append(text);
-            key.AppendName("ignoreCase");
+            key.AppendName("ignoreCase"u8);
             key.Append(ignoreCase);
             if (_cache.TryGetMemory<int>(key.Written, out var hit))
             {
@@ -204,10 +204,10 @@ public sealed partial class CachedOcrService : global::Ocr.IOcrService
         var key = new global::CachedMethods.CacheKeyBuilder(stackalloc byte[256]);
         try
         {
-            key.AppendScope("Ocr.IOcrService", "CountWords", 0, "6a174ef4d44b937a");
-            key.AppendName("text");
+            key.AppendScope("Ocr.IOcrService"u8, "CountWords"u8, 0, "6a174ef4d44b937a"u8);
+            key.AppendName("text"u8);
             key.Append(text);
-            key.AppendName("ignoreCase");
+            key.AppendName("ignoreCase"u8);
             key.Append(ignoreCase);
             return _cache.Delete(key.ToCacheKey());
         }
@@ -227,10 +227,10 @@ public sealed partial class CachedOcrService : global::Ocr.IOcrService
         var key = new global::CachedMethods.CacheKeyBuilder(stackalloc byte[256]);
         try
         {
-            key.AppendScope("Ocr.IOcrService", "CountWords", 0, "6a174ef4d44b937a");
-            key.AppendName("text");
+            key.AppendScope("Ocr.IOcrService"u8, "CountWords"u8, 0, "6a174ef4d44b937a"u8);
+            key.AppendName("text"u8);
             key.Append(text);
-            key.AppendName("ignoreCase");
+            key.AppendName("ignoreCase"u8);
             key.Append(ignoreCase);
             return _cache.DeleteAsync(key.ToCacheKey(), cancellationToken);
         }

@@ -29,8 +29,8 @@ public sealed partial class CachedRates : global::IRates
         var key = new global::CachedMethods.CacheKeyBuilder(stackalloc byte[256]);
         try
         {
-            key.AppendScope("rates.current", "", 0, "968f4ea6e32b64e5");
-            key.AppendName("currency");
+            key.AppendScope("rates.current"u8, ""u8, 0, "968f4ea6e32b64e5"u8);
+            key.AppendName("currency"u8);
             key.Append(currency);
             if (_cache.TryGetMemory<decimal>(key.Written, out var hit))
             {
@@ -55,8 +55,8 @@ public sealed partial class CachedRates : global::IRates
         var key = new global::CachedMethods.CacheKeyBuilder(stackalloc byte[256]);
         try
         {
-            key.AppendScope("rates.current", "", 0, "968f4ea6e32b64e5");
-            key.AppendName("currency");
+            key.AppendScope("rates.current"u8, ""u8, 0, "968f4ea6e32b64e5"u8);
+            key.AppendName("currency"u8);
             key.Append(currency);
             return _cache.Delete(key.ToCacheKey());
         }
@@ -76,8 +76,8 @@ public sealed partial class CachedRates : global::IRates
         var key = new global::CachedMethods.CacheKeyBuilder(stackalloc byte[256]);
         try
         {
-            key.AppendScope("rates.current", "", 0, "968f4ea6e32b64e5");
-            key.AppendName("currency");
+            key.AppendScope("rates.current"u8, ""u8, 0, "968f4ea6e32b64e5"u8);
+            key.AppendName("currency"u8);
             key.Append(currency);
             return _cache.DeleteAsync(key.ToCacheKey(), cancellationToken);
         }
@@ -93,10 +93,10 @@ public sealed partial class CachedRates : global::IRates
         var key = new global::CachedMethods.CacheKeyBuilder(stackalloc byte[256]);
         try
         {
-            key.AppendScope("IRates", "Historical", 0, "968f4ea6e32b64e5");
-            key.AppendName("currency");
+            key.AppendScope("IRates"u8, "Historical"u8, 0, "968f4ea6e32b64e5"u8);
+            key.AppendName("currency"u8);
             key.Append(currency);
-            key.AppendName("day");
+            key.AppendName("day"u8);
             key.Append(day);
 
             return _cache.GetOrCreate(key.ToCacheKey(), (Inner: _inner, currency, day), static state => state.Inner.Historical(state.currency, state.day), s_historicalOptions);
@@ -117,10 +117,10 @@ public sealed partial class CachedRates : global::IRates
         var key = new global::CachedMethods.CacheKeyBuilder(stackalloc byte[256]);
         try
         {
-            key.AppendScope("IRates", "Historical", 0, "968f4ea6e32b64e5");
-            key.AppendName("currency");
+            key.AppendScope("IRates"u8, "Historical"u8, 0, "968f4ea6e32b64e5"u8);
+            key.AppendName("currency"u8);
             key.Append(currency);
-            key.AppendName("day");
+            key.AppendName("day"u8);
             key.Append(day);
             return _cache.Delete(key.ToCacheKey());
         }
@@ -140,10 +140,10 @@ public sealed partial class CachedRates : global::IRates
         var key = new global::CachedMethods.CacheKeyBuilder(stackalloc byte[256]);
         try
         {
-            key.AppendScope("IRates", "Historical", 0, "968f4ea6e32b64e5");
-            key.AppendName("currency");
+            key.AppendScope("IRates"u8, "Historical"u8, 0, "968f4ea6e32b64e5"u8);
+            key.AppendName("currency"u8);
             key.Append(currency);
-            key.AppendName("day");
+            key.AppendName("day"u8);
             key.Append(day);
             return _cache.DeleteAsync(key.ToCacheKey(), cancellationToken);
         }

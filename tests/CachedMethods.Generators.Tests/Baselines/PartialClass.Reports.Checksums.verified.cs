@@ -14,8 +14,8 @@ partial class Checksums
         var key = new global::CachedMethods.CacheKeyBuilder(stackalloc byte[256]);
         try
         {
-            key.AppendScope("Reports.Checksums", "Of", 0, "c3e82f70f33a4187");
-            key.AppendName("content");
+            key.AppendScope("Reports.Checksums"u8, "Of"u8, 0, "c3e82f70f33a4187"u8);
+            key.AppendName("content"u8);
             key.Append(content);
             if (cache.TryGetMemory<string>(key.Written, out var hit))
             {
@@ -41,8 +41,8 @@ partial class Checksums
         var key = new global::CachedMethods.CacheKeyBuilder(stackalloc byte[256]);
         try
         {
-            key.AppendScope("Reports.Checksums", "Of", 0, "c3e82f70f33a4187");
-            key.AppendName("content");
+            key.AppendScope("Reports.Checksums"u8, "Of"u8, 0, "c3e82f70f33a4187"u8);
+            key.AppendName("content"u8);
             key.Append(content);
             return cache.Delete(key.ToCacheKey());
         }
@@ -63,8 +63,8 @@ partial class Checksums
         var key = new global::CachedMethods.CacheKeyBuilder(stackalloc byte[256]);
         try
         {
-            key.AppendScope("Reports.Checksums", "Of", 0, "c3e82f70f33a4187");
-            key.AppendName("content");
+            key.AppendScope("Reports.Checksums"u8, "Of"u8, 0, "c3e82f70f33a4187"u8);
+            key.AppendName("content"u8);
             key.Append(content);
             return cache.DeleteAsync(key.ToCacheKey(), cancellationToken);
         }

@@ -17,10 +17,10 @@ partial class Outer
             var key = new global::CachedMethods.CacheKeyBuilder(stackalloc byte[256]);
             try
             {
-                key.AppendScope("Reports.Outer.ReportBuilder", "Build", 0, "82c373583269cadc");
-                key.AppendName("title");
+                key.AppendScope("Reports.Outer.ReportBuilder"u8, "Build"u8, 0, "82c373583269cadc"u8);
+                key.AppendName("title"u8);
                 key.Append(title);
-                key.AppendName("lines");
+                key.AppendName("lines"u8);
                 key.Append(lines);
                 if (cache.TryGetMemory<global::Reports.Report>(key.Written, out var hit))
                 {
@@ -45,10 +45,10 @@ partial class Outer
             var key = new global::CachedMethods.CacheKeyBuilder(stackalloc byte[256]);
             try
             {
-                key.AppendScope("Reports.Outer.ReportBuilder", "Build", 0, "82c373583269cadc");
-                key.AppendName("title");
+                key.AppendScope("Reports.Outer.ReportBuilder"u8, "Build"u8, 0, "82c373583269cadc"u8);
+                key.AppendName("title"u8);
                 key.Append(title);
-                key.AppendName("lines");
+                key.AppendName("lines"u8);
                 key.Append(lines);
                 return cache.Delete(key.ToCacheKey());
             }
@@ -68,10 +68,10 @@ partial class Outer
             var key = new global::CachedMethods.CacheKeyBuilder(stackalloc byte[256]);
             try
             {
-                key.AppendScope("Reports.Outer.ReportBuilder", "Build", 0, "82c373583269cadc");
-                key.AppendName("title");
+                key.AppendScope("Reports.Outer.ReportBuilder"u8, "Build"u8, 0, "82c373583269cadc"u8);
+                key.AppendName("title"u8);
                 key.Append(title);
-                key.AppendName("lines");
+                key.AppendName("lines"u8);
                 key.Append(lines);
                 return cache.DeleteAsync(key.ToCacheKey(), cancellationToken);
             }
@@ -87,8 +87,8 @@ partial class Outer
             var key = new global::CachedMethods.CacheKeyBuilder(stackalloc byte[256]);
             try
             {
-                key.AppendScope("Reports.Outer.ReportBuilder", "CountAsync", 3, "6a174ef4d44b937a");
-                key.AppendName("title");
+                key.AppendScope("Reports.Outer.ReportBuilder"u8, "CountAsync"u8, 3, "6a174ef4d44b937a"u8);
+                key.AppendName("title"u8);
                 key.Append(title);
                 if (cache.TryGetMemory<int>(key.Written, out var hit))
                 {
@@ -118,8 +118,8 @@ partial class Outer
             var key = new global::CachedMethods.CacheKeyBuilder(stackalloc byte[256]);
             try
             {
-                key.AppendScope("Reports.Outer.ReportBuilder", "CountAsync", 3, "6a174ef4d44b937a");
-                key.AppendName("title");
+                key.AppendScope("Reports.Outer.ReportBuilder"u8, "CountAsync"u8, 3, "6a174ef4d44b937a"u8);
+                key.AppendName("title"u8);
                 key.Append(title);
                 return cache.Delete(key.ToCacheKey());
             }
@@ -139,8 +139,8 @@ partial class Outer
             var key = new global::CachedMethods.CacheKeyBuilder(stackalloc byte[256]);
             try
             {
-                key.AppendScope("Reports.Outer.ReportBuilder", "CountAsync", 3, "6a174ef4d44b937a");
-                key.AppendName("title");
+                key.AppendScope("Reports.Outer.ReportBuilder"u8, "CountAsync"u8, 3, "6a174ef4d44b937a"u8);
+                key.AppendName("title"u8);
                 key.Append(title);
                 return cache.DeleteAsync(key.ToCacheKey(), cancellationToken);
             }
@@ -156,8 +156,8 @@ partial class Outer
             var key = new global::CachedMethods.CacheKeyBuilder(stackalloc byte[256]);
             try
             {
-                key.AppendScope("Reports.Outer.ReportBuilder", "TitleAsync", 0, "c3e82f70f33a4187");
-                key.AppendName("id");
+                key.AppendScope("Reports.Outer.ReportBuilder"u8, "TitleAsync"u8, 0, "c3e82f70f33a4187"u8);
+                key.AppendName("id"u8);
                 key.Append(id);
                 if (cache.TryGetMemory<string>(key.Written, out var hit))
                 {
@@ -187,8 +187,8 @@ partial class Outer
             var key = new global::CachedMethods.CacheKeyBuilder(stackalloc byte[256]);
             try
             {
-                key.AppendScope("Reports.Outer.ReportBuilder", "TitleAsync", 0, "c3e82f70f33a4187");
-                key.AppendName("id");
+                key.AppendScope("Reports.Outer.ReportBuilder"u8, "TitleAsync"u8, 0, "c3e82f70f33a4187"u8);
+                key.AppendName("id"u8);
                 key.Append(id);
                 return cache.Delete(key.ToCacheKey());
             }
@@ -208,8 +208,8 @@ partial class Outer
             var key = new global::CachedMethods.CacheKeyBuilder(stackalloc byte[256]);
             try
             {
-                key.AppendScope("Reports.Outer.ReportBuilder", "TitleAsync", 0, "c3e82f70f33a4187");
-                key.AppendName("id");
+                key.AppendScope("Reports.Outer.ReportBuilder"u8, "TitleAsync"u8, 0, "c3e82f70f33a4187"u8);
+                key.AppendName("id"u8);
                 key.Append(id);
                 return cache.DeleteAsync(key.ToCacheKey(), cancellationToken);
             }
