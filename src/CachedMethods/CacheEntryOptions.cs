@@ -1,7 +1,7 @@
 namespace CachedMethods;
 
-/// <summary>Per-entry settings. Generated wrappers keep one static instance per method.</summary>
-public sealed class CacheEntryOptions
+/// <summary>Per-entry settings. Generated wrappers keep one static instance per method; derive variants with <c>with</c>.</summary>
+public sealed record CacheEntryOptions
 {
     /// <summary>Time to live; <see langword="null"/> means <see cref="CacheOptions.DefaultTtlSeconds"/>.</summary>
     public TimeSpan? Ttl { get; init; }

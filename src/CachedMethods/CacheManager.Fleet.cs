@@ -94,17 +94,7 @@ public sealed partial class CacheManager
             }
         }
 
-        return new CacheEntryOptions
-        {
-            Ttl = options.Ttl,
-            Tiers = options.Tiers,
-            Tags = tags,
-            DistributedSingleFlight = options.DistributedSingleFlight,
-            FailSafeMaxStaleness = options.FailSafeMaxStaleness,
-            SoftTimeout = options.SoftTimeout,
-            HardTimeout = options.HardTimeout,
-            RefreshAheadFraction = options.RefreshAheadFraction,
-        };
+        return options with { Tags = tags };
     }
 
     private void AttachCoordinator()
