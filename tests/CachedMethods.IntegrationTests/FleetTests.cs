@@ -65,6 +65,10 @@ public sealed class FleetTests(ITestOutputHelper output) : IAsyncLifetime
 
         await holder.SendAsync("compute slow-page 1 600000");
         await Eventually.TrueAsync(() => _redis.GetDatabase().KeyExists(lockKey), "the first worker to take the lock");
+        // The assertion counts factory runs, so wait for the holder's run to be counted, not only for its lock:
+        // on a busy machine the lock exists well before the factory starts.
+        var runs = _prefix + "factory-runs:slow-page";
+        await Eventually.TrueAsync(() => (long)_redis.GetDatabase().StringGet(runs) == 1, "the holder's factory run to be counted");
         await waiter.SendAsync("compute slow-page 5 200");
         await holder.KillAsync();
 
@@ -72,7 +76,7 @@ public sealed class FleetTests(ITestOutputHelper output) : IAsyncLifetime
 
         Assert.StartsWith("DONE distinct=1 ", reply);
         Assert.StartsWith($"{waiter.Id}-", Field(reply, "value"));
-        Assert.Equal(2, (long)await _redis.GetDatabase().StringGetAsync(_prefix + "factory-runs:slow-page"));
+        Assert.Equal(2, (long)await _redis.GetDatabase().StringGetAsync(runs));
         output.WriteLine($"holder killed; the waiter took over after the 2 s lock expiry; its longest wait {Field(reply, "maxwait")} ms");
     }
 
