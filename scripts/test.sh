@@ -7,9 +7,15 @@ root=$(pwd)
 
 as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
 
-if ! command -v redis-server >/dev/null 2>&1; then
-  echo "== installing redis-server (Debian)"
-  as_root apt-get update -qq && as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server >/dev/null
+# Debian packages the tests run for real: redis-server (the Redis tier), tesseract-ocr (the sample's real OCR
+# path) and chromium (opens the sample's HTML report headless).
+missing=()
+command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
+command -v tesseract >/dev/null 2>&1 || missing+=(tesseract-ocr)
+command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "== installing ${missing[*]} (Debian)"
+  as_root apt-get update -qq && as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
 # The package starts a system service on 6379; the tests start their own servers on free ports.
 if command -v systemctl >/dev/null 2>&1; then as_root systemctl stop redis-server >/dev/null 2>&1 || true; fi
@@ -20,6 +26,8 @@ if [ ! -f tests/node_modules/s3rver/package.json ]; then
 fi
 
 command -v redis-server >/dev/null 2>&1 || echo "warning: redis-server is still missing; the Redis tests will fail"
+command -v tesseract >/dev/null 2>&1 || echo "warning: tesseract is still missing; the tesseract sample test will fail"
+command -v chromium >/dev/null 2>&1 || echo "warning: chromium is still missing; the report browser test will fail"
 [ -f tests/node_modules/s3rver/package.json ] || echo "warning: s3rver is still missing; the S3 tests will fail"
 
 results="$root/TestResults"

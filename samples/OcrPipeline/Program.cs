@@ -3,48 +3,42 @@
 using CachedMethods;
 using OcrPipeline.Pipeline;
 
-PipelineArguments arguments;
-try
+var command = PipelineCommand.Create(RunAsync);
+var parsed = command.Parse(args);
+if (parsed.Errors.Count > 0)
 {
-    arguments = PipelineArguments.Parse(args);
-}
-catch (ArgumentException e)
-{
-    Console.Error.WriteLine(e.Message);
-    Console.Error.WriteLine();
-    Console.Error.WriteLine(PipelineArguments.Usage);
-    return 2;
-}
-
-if (arguments.Help)
-{
-    Console.WriteLine(PipelineArguments.Usage);
-    return 0;
-}
-
-using var cancellation = new CancellationTokenSource();
-Console.CancelKeyPress += (_, e) =>
-{
-    e.Cancel = true;
-    cancellation.Cancel();
-};
-
-try
-{
-    return arguments switch
+    foreach (var error in parsed.Errors)
     {
-        { WorkerId: not null } => await WorkerRun.RunAsync(arguments, cancellation.Token),
-        { Workers: > 0 } => await WorkerPool.RunAsync(arguments, cancellation.Token),
-        _ => await MainRun.RunAsync(arguments, cancellation.Token),
-    };
-}
-catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
-{
-    Console.Error.WriteLine("cancelled");
-    return 130;
-}
-catch (CacheConfigurationException e)
-{
-    Console.Error.WriteLine($"cache configuration: {e.Message}");
+        Console.Error.WriteLine(error.Message);
+    }
+
+    Console.Error.WriteLine();
+    Console.Error.WriteLine(PipelineCommand.UsageLine);
+    Console.Error.WriteLine("       --help lists every option.");
     return 2;
+}
+
+return await parsed.InvokeAsync();
+
+static async Task<int> RunAsync(PipelineArguments arguments, CancellationToken cancellationToken)
+{
+    try
+    {
+        return arguments switch
+        {
+            { WorkerId: not null } => await WorkerRun.RunAsync(arguments, cancellationToken),
+            { Workers: > 0 } => await WorkerPool.RunAsync(arguments, cancellationToken),
+            _ => await MainRun.RunAsync(arguments, cancellationToken),
+        };
+    }
+    catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+    {
+        Console.Error.WriteLine("cancelled");
+        return 130;
+    }
+    catch (CacheConfigurationException e)
+    {
+        Console.Error.WriteLine($"cache configuration: {e.Message}");
+        return 2;
+    }
 }

@@ -1,69 +1,55 @@
 using System.Diagnostics;
 using System.Globalization;
 using CachedMethods;
-using OcrPipeline.Documents;
+using OcrPipeline.Report;
 
 namespace OcrPipeline.Pipeline;
 
-/// <summary>The default run: the whole batch twice in this process, then the cache statistics.</summary>
+/// <summary>The default run: the whole batch twice in this process, then the cache statistics and, if asked, the HTML report.</summary>
 public static class MainRun
 {
     public static async Task<int> RunAsync(PipelineArguments arguments, CancellationToken cancellationToken)
     {
         await using var host = PipelineHost.Start(arguments);
-        var output = Console.Out;
-        WriteHeader(output, host);
+        var view = IRunView.ForConsole(arguments, host.ProcessName);
+        view.Header(host);
         if (arguments.Clear)
         {
-            var removed = await host.Cache.ClearAsync(CacheTiers.All, cancellationToken);
-            output.WriteLine($"  --clear    removed {removed} entries from every tier");
+            view.Cleared(await host.Cache.ClearAsync(CacheTiers.All, cancellationToken));
         }
 
-        output.WriteLine();
         var runner = new BatchRunner(host);
-        var view = ProgressView.ForConsole(host.ProcessName);
         var documents = host.Library.Documents;
         var times = new TimeSpan[2];
-        var passes = new List<List<DocumentOutcome>>();
+        var passes = new List<IReadOnlyList<DocumentOutcome>>();
         for (var pass = 1; pass <= 2; pass++)
         {
-            var outcomes = new List<DocumentOutcome>();
             var clock = Stopwatch.StartNew();
-            foreach (var document in documents)
-            {
-                view.Working($"pass {pass}", outcomes.Count, documents.Count, document.Name);
-                var outcome = await runner.ProcessAsync(document, cancellationToken);
-                outcomes.Add(outcome);
-                view.Report($"pass {pass}", outcomes.Count, documents.Count, outcome);
-            }
-
+            var outcomes = await view.RunPassAsync(pass, documents, document => runner.ProcessAsync(document, cancellationToken));
             times[pass - 1] = clock.Elapsed;
-            view.Finish();
-            output.WriteLine($"pass {pass}: {documents.Count} documents in {ProgressView.Duration(clock.Elapsed)}; {Summarize(outcomes, pass == 1)}");
+            view.PassDone(pass, documents.Count, clock.Elapsed, Summarize(outcomes, pass == 1));
             passes.Add(outcomes);
         }
 
-        output.WriteLine();
+        var note = ClosingNote(host, passes[0]);
         if (passes[1].All(o => !o.Computed) && times[1] > TimeSpan.Zero)
         {
-            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"pass 2 was {times[0] / times[1]:N0}x faster than pass 1: every result came from the cache, nothing was recognized again."));
+            note = string.Create(CultureInfo.InvariantCulture, $"pass 2 was {times[0] / times[1]:N0}x faster than pass 1: every result came from the cache, nothing was recognized again.\n{note}");
         }
 
-        output.WriteLine(ClosingNote(host, passes[0]));
-        output.WriteLine();
-        output.WriteLine($"cache statistics ({host.ProcessName}, both passes):");
-        output.WriteLine(host.Cache.GetStats());
-        return 0;
-    }
+        view.Note(note);
 
-    public static void WriteHeader(TextWriter output, PipelineHost host)
-    {
-        var arguments = host.Arguments;
-        output.WriteLine("OcrPipeline: [Cached] OCR over a batch of scanned documents");
-        output.WriteLine($"  engine     {host.Engine.Name}{(host.Engine.UsesTesseract ? "" : "; install tesseract-ocr to use real tesseract")}");
-        output.WriteLine($"  cache      {host.DescribeTiers()} ({host.Cache.Environment})");
-        output.WriteLine($"  documents  {host.Library.Documents.Count} generated scans, {DocumentGenerator.PageWidth}x{DocumentGenerator.PageHeight} px at {DocumentGenerator.Dpi} dpi; " +
-                         $"read at {arguments.Dpi} dpi, strategy {arguments.Strategy}, language {arguments.Language}");
+        // Taken before the report reads the cleaned pages back, so it counts the two passes only.
+        var stats = host.Cache.GetStats();
+        view.Statistics(host, stats, passes);
+        if (arguments.Report is { } path)
+        {
+            await HtmlReport.WriteAsync(path, host, stats, passes, cancellationToken);
+            Console.WriteLine();
+            Console.WriteLine($"report written to {Path.GetFullPath(path)}");
+        }
+
+        return 0;
     }
 
     /// <summary>"8 computed" or "8 of 8 served from the cache (disk)", naming every tier that served.</summary>
@@ -87,7 +73,7 @@ public static class MainRun
         return firstPass && tiers.Any(t => t.Tier != "memory") ? text + ": results of an earlier run" : text;
     }
 
-    private static string ClosingNote(PipelineHost host, List<DocumentOutcome> firstPass)
+    private static string ClosingNote(PipelineHost host, IReadOnlyList<DocumentOutcome> firstPass)
     {
         if (firstPass.Any(o => !o.Computed))
         {

@@ -1,33 +1,14 @@
+using System.CommandLine;
 using System.Globalization;
 using OcrPipeline.Ocr;
 
 namespace OcrPipeline.Pipeline;
 
-/// <summary>The command line of the sample. Cache settings come from the environment (see the README).</summary>
+/// <summary>The command line of the sample, parsed by System.CommandLine. Cache settings come from the environment (see the README).</summary>
 public sealed record PipelineArguments
 {
     public const int MaxDocuments = 64;
     public const int MaxWorkers = 16;
-
-    public const string Usage = """
-        usage: dotnet run --project samples/OcrPipeline -- [options]
-
-        Recognizes a batch of generated document scans twice (cold, then warm) through [Cached] methods,
-        then prints the cache statistics. Run it again and the results come from disk.
-
-          --documents N       how many documents (default 8, at most 64)
-          --workers N         start N worker processes that share Redis (needs REDIS_URL)
-          --clear             empty every cache tier first
-          --cache-dir PATH    disk tier root (default DISK_CACHE_PATH, else ./cache)
-          --strategy NAME     fast | balanced | accurate (default balanced)
-          --dpi N             analysis resolution, 75 to 600 (default 300)
-          --language CODE     en, de, fr, es, it, nl (default en)
-          --engine NAME       auto | builtin | tesseract (default auto: tesseract when on PATH)
-          --verbose           log at Debug instead of Warning (to stderr)
-
-        environment: REDIS_URL adds Redis; S3_CACHE_BUCKET with S3_CACHE_SERVICE_URL makes S3 the
-        persistent tier; MEMORY_CACHE_SIZE_MB, DISK_CACHE_SIZE_GB, DISK_CACHE_PATH as in the README.
-        """;
 
     public int Documents { get; init; } = 8;
 
@@ -47,61 +28,17 @@ public sealed record PipelineArguments
 
     public bool Verbose { get; init; }
 
-    public bool Help { get; init; }
+    /// <summary>Where to write the HTML report, or <see langword="null"/> for none.</summary>
+    public string? Report { get; init; }
+
+    /// <summary>Line-per-document output even on a terminal (always so when the output is redirected).</summary>
+    public bool Plain { get; init; }
 
     /// <summary>Set only in a worker process started by <c>--workers</c>: its number, from 1.</summary>
     public int? WorkerId { get; init; }
 
     /// <summary>How many workers the main process started; set with <see cref="WorkerId"/>.</summary>
     public int WorkerCount { get; init; }
-
-    /// <exception cref="ArgumentException">An option is unknown or its value is not valid; the message says which.</exception>
-    public static PipelineArguments Parse(IReadOnlyList<string> args)
-    {
-        var parsed = new PipelineArguments();
-        for (var i = 0; i < args.Count; i++)
-        {
-            var name = args[i];
-            string Value() => i + 1 < args.Count ? args[++i] : throw new ArgumentException($"{name} needs a value.");
-            int Number(int min, int max)
-            {
-                var text = Value();
-                return int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) && n >= min && n <= max
-                    ? n
-                    : throw new ArgumentException($"{name} takes a whole number from {min} to {max}, not '{text}'.");
-            }
-
-            string OneOf(IReadOnlyList<string> allowed)
-            {
-                var text = Value();
-                return allowed.Contains(text) ? text : throw new ArgumentException($"{name} takes one of {string.Join(", ", allowed)}, not '{text}'.");
-            }
-
-            parsed = name switch
-            {
-                "--documents" => parsed with { Documents = Number(1, MaxDocuments) },
-                "--workers" => parsed with { Workers = Number(1, MaxWorkers) },
-                "--clear" => parsed with { Clear = true },
-                "--cache-dir" => parsed with { CacheDir = Value() },
-                "--strategy" => parsed with { Strategy = OneOf(Ocr.Strategy.Names) },
-                "--dpi" => parsed with { Dpi = Number(75, 600) },
-                "--language" => parsed with { Language = OneOf(LanguageRules.Supported) },
-                "--engine" => parsed with { Engine = OneOf(["auto", "builtin", "tesseract"]) },
-                "--verbose" => parsed with { Verbose = true },
-                "--help" or "-h" => parsed with { Help = true },
-                "--worker-id" => parsed with { WorkerId = Number(1, MaxWorkers) },
-                "--worker-count" => parsed with { WorkerCount = Number(1, MaxWorkers) },
-                _ => throw new ArgumentException($"Unknown option '{name}'."),
-            };
-        }
-
-        if (parsed.WorkerId is { } id && (parsed.WorkerCount < id || parsed.Workers > 0))
-        {
-            throw new ArgumentException("--worker-id is for worker processes started by --workers.");
-        }
-
-        return parsed;
-    }
 
     /// <summary>The command line of worker <paramref name="workerId"/>: the same job, without the main process's duties.</summary>
     public IReadOnlyList<string> ForWorker(int workerId)
@@ -128,5 +65,91 @@ public sealed record PipelineArguments
         }
 
         return args;
+    }
+}
+
+/// <summary>The sample's <see cref="RootCommand"/>: every option, its help text and its validation.</summary>
+public static class PipelineCommand
+{
+    public const string UsageLine = "usage: dotnet run --project samples/OcrPipeline -- [options]";
+
+    private static readonly Option<int> Documents = Number("--documents", "How many documents.", 8, 1, PipelineArguments.MaxDocuments);
+    private static readonly Option<int> Workers = Number("--workers", "Start N worker processes that share Redis (needs REDIS_URL).", 0, 1, PipelineArguments.MaxWorkers);
+    private static readonly Option<bool> Clear = new("--clear") { Description = "Empty every cache tier first." };
+    private static readonly Option<string?> CacheDir = new("--cache-dir") { Description = "Disk tier root (default DISK_CACHE_PATH, else ./cache).", HelpName = "path" };
+    private static readonly Option<string> Strategy = OneOf("--strategy", "How hard pre-processing works.", "balanced", Ocr.Strategy.Names);
+    private static readonly Option<int> Dpi = Number("--dpi", "Analysis resolution.", 300, 75, 600);
+    private static readonly Option<string> Language = OneOf("--language", "Language of the dictionary corrections.", "en", LanguageRules.Supported);
+    private static readonly Option<string> Engine = OneOf("--engine", "auto takes tesseract when it is on PATH.", "auto", ["auto", "builtin", "tesseract"]);
+    private static readonly Option<bool> Verbose = new("--verbose") { Description = "Log at Debug instead of Warning (to stderr)." };
+    private static readonly Option<string?> Report = new("--report") { Description = "Write a self-contained HTML report of both passes to this file.", HelpName = "file" };
+    private static readonly Option<bool> Plain = new("--plain") { Description = "One line per document, no colours, even on a terminal." };
+    private static readonly Option<int?> WorkerId = new("--worker-id") { Hidden = true };
+    private static readonly Option<int> WorkerCount = new("--worker-count") { Hidden = true };
+
+    /// <summary>The command; <paramref name="run"/> gets the parsed arguments and the token that Ctrl+C cancels.</summary>
+    public static RootCommand Create(Func<PipelineArguments, CancellationToken, Task<int>> run)
+    {
+        var command = new RootCommand(
+            "Recognizes a batch of generated document scans twice (cold, then warm) through [Cached] methods, " +
+            "then prints the cache statistics. Run it again and the results come from disk. " +
+            "Environment: REDIS_URL adds Redis; S3_CACHE_BUCKET with S3_CACHE_SERVICE_URL makes S3 the persistent tier; " +
+            "MEMORY_CACHE_SIZE_MB, DISK_CACHE_SIZE_GB and DISK_CACHE_PATH as in the README.")
+        {
+            Documents, Workers, Clear, CacheDir, Strategy, Dpi, Language, Engine, Verbose, Report, Plain, WorkerId, WorkerCount,
+        };
+        command.Validators.Add(result =>
+        {
+            var id = result.GetValue(WorkerId);
+            if (id is not null && (id < 1 || id > result.GetValue(WorkerCount) || result.GetValue(Workers) > 0))
+            {
+                result.AddError("--worker-id is for worker processes started by --workers.");
+            }
+        });
+        command.SetAction((parsed, cancellationToken) => run(Bind(parsed), cancellationToken));
+        return command;
+    }
+
+    private static PipelineArguments Bind(ParseResult parsed) => new()
+    {
+        Documents = parsed.GetValue(Documents),
+        Workers = parsed.GetValue(Workers),
+        Clear = parsed.GetValue(Clear),
+        CacheDir = parsed.GetValue(CacheDir),
+        Strategy = parsed.GetValue(Strategy)!,
+        Dpi = parsed.GetValue(Dpi),
+        Language = parsed.GetValue(Language)!,
+        Engine = parsed.GetValue(Engine)!,
+        Verbose = parsed.GetValue(Verbose),
+        Report = parsed.GetValue(Report),
+        Plain = parsed.GetValue(Plain),
+        WorkerId = parsed.GetValue(WorkerId),
+        WorkerCount = parsed.GetValue(WorkerCount),
+    };
+
+    private static Option<int> Number(string name, string description, int defaultValue, int min, int max)
+    {
+        var option = new Option<int>(name)
+        {
+            Description = $"{description} From {min} to {max}.",
+            DefaultValueFactory = _ => defaultValue,
+            HelpName = "N",
+        };
+        option.Validators.Add(result =>
+        {
+            var value = result.GetValueOrDefault<int>();
+            if (!result.Implicit && (value < min || value > max))
+            {
+                result.AddError(string.Create(CultureInfo.InvariantCulture, $"{name} takes a whole number from {min} to {max}, not '{value}'."));
+            }
+        });
+        return option;
+    }
+
+    private static Option<string> OneOf(string name, string description, string defaultValue, IReadOnlyList<string> allowed)
+    {
+        var option = new Option<string>(name) { Description = description, DefaultValueFactory = _ => defaultValue };
+        option.AcceptOnlyFromAmong([.. allowed]);
+        return option;
     }
 }

@@ -26,7 +26,7 @@ public static class WorkerRun
         output.WriteLine($"tiers {host.DescribeTiers()}");
 
         var runner = new BatchRunner(host);
-        var view = new ProgressView(output, animate: false, host.ProcessName);
+        var view = new PlainView(output, host.ProcessName);
         var documents = host.Library.Documents;
         var share = documents.Where(d => d.Index % arguments.WorkerCount == id - 1).ToList();
         for (var i = 0; i < share.Count; i++)
