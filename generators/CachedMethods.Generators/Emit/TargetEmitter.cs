@@ -7,7 +7,7 @@ namespace CachedMethods.Generators.Emit;
 /// <summary>Writes one generated file: a decorator, or the generated part of a partial class.</summary>
 internal static class TargetEmitter
 {
-    public const string GeneratedCodeAttribute = "[global::System.CodeDom.Compiler.GeneratedCode(\"CachedMethods.Generators\", \"1.0.0\")]";
+    public static readonly string GeneratedCodeAttribute = $"[global::System.CodeDom.Compiler.GeneratedCode(\"CachedMethods.Generators\", \"{GeneratorVersion.Value}\")]";
 
     public static string Emit(TargetModel model)
     {
