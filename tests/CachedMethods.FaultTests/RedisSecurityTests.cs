@@ -44,7 +44,7 @@ public sealed class RedisSecurityTests(ITestOutputHelper output) : IAsyncLifetim
         var logs = new LogCollector();
         await using var cache = Cache($"redis://:{Password}@{_server.EndPoint}", logs);
 
-        Assert.True(await Eventually.HoldsAsync(() => cache.RedisTier is not null, 30), logs.ToString());
+        Assert.True(await Eventually.HoldsAsync(() => cache.RedisStore is not null, 30), logs.ToString());
         await cache.SetAsync("k", "value");
         Assert.Equal(0, cache.GetStats()["redis"]!.Errors);
         Assert.Contains(Prefix, await _server.CliAsync("--scan", "--pattern", Prefix + "*"), StringComparison.Ordinal);
@@ -68,7 +68,7 @@ public sealed class RedisSecurityTests(ITestOutputHelper output) : IAsyncLifetim
 
         output.WriteLine(logs.ToString());
         Assert.Equal(20, runs);
-        Assert.Null(cache.RedisTier);
+        Assert.Null(cache.RedisStore);
         var line = Assert.Single(logs.Lines, l => l.Level == LogLevel.Error && l.EventId == 2009);
         Assert.Contains("authentication", line.Message, StringComparison.OrdinalIgnoreCase);
         Assert.Contains(_server.EndPoint, line.Message, StringComparison.Ordinal);
@@ -83,7 +83,7 @@ public sealed class RedisSecurityTests(ITestOutputHelper output) : IAsyncLifetim
         Assert.Equal("OK", (await _server.CliAsync(["ACL", "SETUSER", "cache", "on", ">cache-pw", "resetkeys", $"~{Prefix}*", "resetchannels", $"&{Prefix}*", "-@all", .. AclCommands])).Trim());
         var logs = new LogCollector();
         await using var cache = Cache($"redis://cache:cache-pw@{_server.EndPoint}", logs);
-        Assert.True(await Eventually.HoldsAsync(() => cache.RedisTier is not null, 30), logs.ToString());
+        Assert.True(await Eventually.HoldsAsync(() => cache.RedisStore is not null, 30), logs.ToString());
 
         await cache.SetAsync("doc:1:page", "value");
         Assert.Equal("value", (await cache.GetAsync<string>("doc:1:page")).Value);
@@ -108,7 +108,7 @@ public sealed class RedisSecurityTests(ITestOutputHelper output) : IAsyncLifetim
         Assert.Equal("OK", (await _server.CliAsync(["ACL", "SETUSER", "cache", "on", ">cache-pw", "resetkeys", $"~{Prefix}*", "resetchannels", $"&{Prefix}*", "-@all", .. withoutScripts])).Trim());
         var logs = new LogCollector();
         await using var cache = Cache($"redis://cache:cache-pw@{_server.EndPoint}", logs);
-        Assert.True(await Eventually.HoldsAsync(() => cache.RedisTier is not null, 30), logs.ToString());
+        Assert.True(await Eventually.HoldsAsync(() => cache.RedisStore is not null, 30), logs.ToString());
 
         var fleet = new CacheEntryOptions { DistributedSingleFlight = true };
         for (var i = 0; i < 5; i++)
@@ -133,7 +133,7 @@ public sealed class RedisSecurityTests(ITestOutputHelper output) : IAsyncLifetim
         var logs = new LogCollector();
         await using (var cache = Cache($"rediss://:{Password}@{_server.EndPoint}", logs, r => r.TlsCaCertificatePath = _certificates!.CaCertificatePath))
         {
-            Assert.True(await Eventually.HoldsAsync(() => cache.RedisTier is not null, 30), logs.ToString());
+            Assert.True(await Eventually.HoldsAsync(() => cache.RedisStore is not null, 30), logs.ToString());
             await cache.SetAsync("over-tls", "value");
             await cache.InvalidateTagAsync("t");
             Assert.Equal(0, cache.GetStats()["redis"]!.Errors);
@@ -146,7 +146,7 @@ public sealed class RedisSecurityTests(ITestOutputHelper output) : IAsyncLifetim
         var untrusted = new LogCollector();
         await using var refused = Cache($"rediss://:{Password}@{_server.EndPoint}", untrusted);
         Assert.Equal(5, await refused.GetOrCreateAsync("k", _ => new ValueTask<int>(5)));
-        Assert.Null(refused.RedisTier);
+        Assert.Null(refused.RedisStore);
         output.WriteLine(untrusted.ToString());
         var line = Assert.Single(untrusted.Lines, l => l.EventId == 2011);
         Assert.Equal(LogLevel.Error, line.Level);

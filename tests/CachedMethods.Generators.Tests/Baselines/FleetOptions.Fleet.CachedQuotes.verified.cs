@@ -45,13 +45,8 @@ public sealed partial class CachedQuotes : global::Fleet.IQuotes
             key.AppendScope("Fleet.IQuotes"u8, "GetAsync"u8, 0, "6ef296573f1b59e2"u8);
             key.AppendName("symbol"u8);
             key.Append(symbol);
-            if (_cache.TryGetMemory<global::Fleet.Quote>(key.Written, out var hit))
-            {
-                return global::System.Threading.Tasks.Task.FromResult(hit);
-            }
-
             return _cache.GetOrCreateAsync(
-                key.ToCacheKey(),
+                key.Written,
                 (Inner: _inner, symbol),
                 static (state, ct) => new global::System.Threading.Tasks.ValueTask<global::Fleet.Quote>(state.Inner.GetAsync(state.symbol, ct)),
                 s_getAsyncOptions,
@@ -114,12 +109,7 @@ public sealed partial class CachedQuotes : global::Fleet.IQuotes
             key.AppendScope("Fleet.IQuotes"u8, "Last"u8, 0, "6ef296573f1b59e2"u8);
             key.AppendName("symbol"u8);
             key.Append(symbol);
-            if (_cache.TryGetMemory<global::Fleet.Quote>(key.Written, out var hit))
-            {
-                return hit;
-            }
-
-            return _cache.GetOrCreate(key.ToCacheKey(), (Inner: _inner, symbol), static state => state.Inner.Last(state.symbol), s_lastOptions);
+            return _cache.GetOrCreate(key.Written, (Inner: _inner, symbol), static state => state.Inner.Last(state.symbol), s_lastOptions);
         }
         finally
         {
@@ -178,12 +168,7 @@ public sealed partial class CachedQuotes : global::Fleet.IQuotes
             key.AppendScope("Fleet.IQuotes"u8, "Count"u8, 0, "6a174ef4d44b937a"u8);
             key.AppendName("value"u8);
             key.Append(value);
-            if (_cache.TryGetMemory<int>(key.Written, out var hit))
-            {
-                return hit;
-            }
-
-            return _cache.GetOrCreate(key.ToCacheKey(), (Inner: _inner, value), static state => state.Inner.Count(state.value), s_countOptions);
+            return _cache.GetOrCreate(key.Written, (Inner: _inner, value), static state => state.Inner.Count(state.value), s_countOptions);
         }
         finally
         {
@@ -242,12 +227,7 @@ public sealed partial class CachedQuotes : global::Fleet.IQuotes
             key.AppendScope("Fleet.IQuotes"u8, "Count"u8, 0, "6a174ef4d44b937a"u8);
             key.AppendName("value"u8);
             key.Append(value);
-            if (_cache.TryGetMemory<int>(key.Written, out var hit))
-            {
-                return hit;
-            }
-
-            return _cache.GetOrCreate(key.ToCacheKey(), (Inner: _inner, value), static state => state.Inner.Count(state.value), s_countOptions2);
+            return _cache.GetOrCreate(key.Written, (Inner: _inner, value), static state => state.Inner.Count(state.value), s_countOptions2);
         }
         finally
         {

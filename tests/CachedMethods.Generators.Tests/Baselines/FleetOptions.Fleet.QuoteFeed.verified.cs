@@ -19,13 +19,8 @@ partial class QuoteFeed
             key.Append(symbol);
             key.AppendName("cancellationToken"u8);
             key.Append(cancellationToken);
-            if (Shared.TryGetMemory<global::Fleet.Quote>(key.Written, out var hit))
-            {
-                return new global::System.Threading.Tasks.ValueTask<global::Fleet.Quote>(hit);
-            }
-
             return Shared.GetOrCreateAsync(
-                key.ToCacheKey(),
+                key.Written,
                 (Self: this, symbol, cancellationToken),
                 static (state, ct) => state.Self.FetchCoreAsync(state.symbol, state.cancellationToken),
                 s_fetchAsyncOptions,
@@ -92,12 +87,7 @@ partial class QuoteFeed
             key.AppendScope("Fleet.QuoteFeed"u8, "Normalize"u8, 0, "c3e82f70f33a4187"u8);
             key.AppendName("symbol"u8);
             key.Append(symbol);
-            if (Shared.TryGetMemory<string>(key.Written, out var hit))
-            {
-                return hit;
-            }
-
-            return Shared.GetOrCreate(key.ToCacheKey(), symbol, static state => NormalizeCore(state), s_normalizeOptions);
+            return Shared.GetOrCreate(key.Written, symbol, static state => NormalizeCore(state), s_normalizeOptions);
         }
         finally
         {

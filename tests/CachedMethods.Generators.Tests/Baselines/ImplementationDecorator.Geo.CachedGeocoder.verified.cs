@@ -33,12 +33,7 @@ public sealed partial class CachedGeocoder : global::Geo.IGeocoder
             key.AppendScope("Geo.Geocoder"u8, "Locate"u8, 0, "c3e82f70f33a4187"u8);
             key.AppendName("city"u8);
             key.Append(city);
-            if (_cache.TryGetMemory<string>(key.Written, out var hit))
-            {
-                return hit;
-            }
-
-            return _cache.GetOrCreate(key.ToCacheKey(), (Inner: _inner, city), static state => state.Inner.Locate(state.city), s_locateOptions);
+            return _cache.GetOrCreate(key.Written, (Inner: _inner, city), static state => state.Inner.Locate(state.city), s_locateOptions);
         }
         finally
         {

@@ -37,13 +37,8 @@ public sealed partial class CachedOcrService : global::Ocr.IOcrService
             key.Append(documentHash);
             key.AppendName("dpi"u8);
             key.Append(dpi);
-            if (_cache.TryGetMemory<global::Ocr.OcrResult>(key.Written, out var hit))
-            {
-                return new global::System.Threading.Tasks.ValueTask<global::Ocr.OcrResult>(hit);
-            }
-
             return _cache.GetOrCreateAsync(
-                key.ToCacheKey(),
+                key.Written,
                 (Inner: _inner, documentHash, dpi, log),
                 static (state, ct) => state.Inner.RecognizeAsync(state.documentHash, state.dpi, state.log, ct),
                 s_recognizeAsyncOptions,
@@ -110,13 +105,8 @@ public sealed partial class CachedOcrService : global::Ocr.IOcrService
             key.AppendScope("Ocr.IOcrService"u8, "ReadPageAsync"u8, 2, "a310708d8e42e940"u8);
             key.AppendName("documentHash"u8);
             key.Append(documentHash);
-            if (_cache.TryGetMemory<global::Ocr.OcrResult>(key.Written, out var hit))
-            {
-                return global::System.Threading.Tasks.Task.FromResult(hit);
-            }
-
             return _cache.GetOrCreateAsync(
-                key.ToCacheKey(),
+                key.Written,
                 (Inner: _inner, documentHash, attempt),
                 static (state, ct) => new global::System.Threading.Tasks.ValueTask<global::Ocr.OcrResult>(state.Inner.ReadPageAsync(state.documentHash, state.attempt)),
                 s_readPageAsyncOptions,
@@ -181,12 +171,7 @@ public sealed partial class CachedOcrService : global::Ocr.IOcrService
             key.Append(text);
             key.AppendName("ignoreCase"u8);
             key.Append(ignoreCase);
-            if (_cache.TryGetMemory<int>(key.Written, out var hit))
-            {
-                return hit;
-            }
-
-            return _cache.GetOrCreate(key.ToCacheKey(), (Inner: _inner, text, ignoreCase), static state => state.Inner.CountWords(state.text, state.ignoreCase), s_countWordsOptions);
+            return _cache.GetOrCreate(key.Written, (Inner: _inner, text, ignoreCase), static state => state.Inner.CountWords(state.text, state.ignoreCase), s_countWordsOptions);
         }
         finally
         {

@@ -32,12 +32,7 @@ public sealed partial class CachedRates : global::IRates
             key.AppendScope("rates.current"u8, ""u8, 0, "968f4ea6e32b64e5"u8);
             key.AppendName("currency"u8);
             key.Append(currency);
-            if (_cache.TryGetMemory<decimal>(key.Written, out var hit))
-            {
-                return hit;
-            }
-
-            return _cache.GetOrCreate(key.ToCacheKey(), (Inner: _inner, currency), static state => state.Inner.Current(state.currency), s_currentOptions);
+            return _cache.GetOrCreate(key.Written, (Inner: _inner, currency), static state => state.Inner.Current(state.currency), s_currentOptions);
         }
         finally
         {
@@ -98,8 +93,7 @@ public sealed partial class CachedRates : global::IRates
             key.Append(currency);
             key.AppendName("day"u8);
             key.Append(day);
-
-            return _cache.GetOrCreate(key.ToCacheKey(), (Inner: _inner, currency, day), static state => state.Inner.Historical(state.currency, state.day), s_historicalOptions);
+            return _cache.GetOrCreate(key.Written, (Inner: _inner, currency, day), static state => state.Inner.Historical(state.currency, state.day), s_historicalOptions);
         }
         finally
         {

@@ -22,12 +22,7 @@ partial class Outer
                 key.Append(title);
                 key.AppendName("lines"u8);
                 key.Append(lines);
-                if (cache.TryGetMemory<global::Reports.Report>(key.Written, out var hit))
-                {
-                    return hit;
-                }
-
-                return cache.GetOrCreate(key.ToCacheKey(), (Self: this, title, lines), static state => state.Self.BuildCore(state.title, state.lines), s_buildOptions);
+                return cache.GetOrCreate(key.Written, (Self: this, title, lines), static state => state.Self.BuildCore(state.title, state.lines), s_buildOptions);
             }
             finally
             {
@@ -90,13 +85,8 @@ partial class Outer
                 key.AppendScope("Reports.Outer.ReportBuilder"u8, "CountAsync"u8, 3, "6a174ef4d44b937a"u8);
                 key.AppendName("title"u8);
                 key.Append(title);
-                if (cache.TryGetMemory<int>(key.Written, out var hit))
-                {
-                    return global::System.Threading.Tasks.Task.FromResult(hit);
-                }
-
                 return cache.GetOrCreateAsync(
-                    key.ToCacheKey(),
+                    key.Written,
                     (Self: this, title),
                     static (state, ct) => new global::System.Threading.Tasks.ValueTask<int>(state.Self.CountCoreAsync(state.title, ct)),
                     s_countAsyncOptions,
@@ -159,13 +149,8 @@ partial class Outer
                 key.AppendScope("Reports.Outer.ReportBuilder"u8, "TitleAsync"u8, 0, "c3e82f70f33a4187"u8);
                 key.AppendName("id"u8);
                 key.Append(id);
-                if (cache.TryGetMemory<string>(key.Written, out var hit))
-                {
-                    return new global::System.Threading.Tasks.ValueTask<string>(hit);
-                }
-
                 return cache.GetOrCreateAsync(
-                    key.ToCacheKey(),
+                    key.Written,
                     (Self: this, id),
                     static (state, ct) => state.Self.TitleCoreAsync(state.id),
                     s_titleAsyncOptions,

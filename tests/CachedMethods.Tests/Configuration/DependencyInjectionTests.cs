@@ -181,8 +181,8 @@ public sealed class DependencyInjectionTests : IDisposable
 
         Assert.Same(cache, provider.GetRequiredService<CacheManager>());
         Assert.Same(provider.GetRequiredService<CacheOptions>(), cache.Options);
-        Assert.Equal(CacheEnvironment.Worker, cache.Environment);
-        Assert.Equal(8 * Mb, cache.MemoryTier!.CapacityBytes);
+        Assert.Equal(CacheEnvironment.Worker, cache.CacheEnvironment);
+        Assert.Equal(8 * Mb, cache.MemoryStore!.CapacityBytes);
         cache.Set("k", "v");
         Assert.Equal("v", cache.Get<string>("k").Value);
         Assert.True(Directory.Exists(Path.Combine(_folder.Path, "w5")));
