@@ -52,7 +52,7 @@ public sealed class HostilePayloadTests(ITestOutputHelper output) : IDisposable
         for (var round = 0; round < 2; round++)
         {
             // The first round warms up the code paths; the second is measured.
-            await cache.PersistentTier!.SetAsync(key.StorageId, frame, TimeSpan.FromHours(1), CancellationToken.None);
+            await cache.PersistentStore!.SetAsync(key.StorageId, frame, TimeSpan.FromHours(1), CancellationToken.None);
             using var start = new Barrier(allocations.Length);
             var threads = Enumerable.Range(0, allocations.Length).Select(i => new Thread(() =>
             {
@@ -72,7 +72,7 @@ public sealed class HostilePayloadTests(ITestOutputHelper output) : IDisposable
         output.WriteLine($"per reader: max {allocations.Max()} bytes, total {allocations.Sum()} bytes for 32 readers");
         Assert.Equal(64, misses);
         Assert.All(allocations, a => Assert.InRange(a, 0, AllocationBound));
-        Assert.Null(await cache.PersistentTier!.GetAsync(key.StorageId, CancellationToken.None));
+        Assert.Null(await cache.PersistentStore!.GetAsync(key.StorageId, CancellationToken.None));
     }
 
     [Fact]

@@ -21,7 +21,7 @@ public sealed class RedisClusterTests(RedisClusterFixture cluster, ITestOutputHe
     {
         var logs = new LogCollector();
         await using var cache = Cache(logs, memory: false);
-        Assert.True(await Eventually.HoldsAsync(() => cache.RedisTier is not null, 30), logs.ToString());
+        Assert.True(await Eventually.HoldsAsync(() => cache.RedisStore is not null, 30), logs.ToString());
         for (var i = 0; i < 12; i++)
         {
             // Foreign keys, spread over the nodes, that the clear must leave alone.
@@ -51,7 +51,7 @@ public sealed class RedisClusterTests(RedisClusterFixture cluster, ITestOutputHe
         var logs = new LogCollector();
         await using var a = Cache(logs, memory: true);
         await using var b = Cache(logs, memory: true);
-        Assert.True(await Eventually.HoldsAsync(() => a.RedisTier is not null && b.RedisTier is not null, 30), logs.ToString());
+        Assert.True(await Eventually.HoldsAsync(() => a.RedisStore is not null && b.RedisStore is not null, 30), logs.ToString());
 
         // Distributed single-flight: the lock (SET NX), its release (a Lua compare-and-delete) and the release message.
         var runs = 0;
