@@ -17,7 +17,7 @@ partial class Outer
             var key = new global::CachedMethods.CacheKeyBuilder(stackalloc byte[256]);
             try
             {
-                key.AppendScope("Reports.Outer.ReportBuilder"u8, "Build"u8, 0, "82c373583269cadc"u8);
+                key.AppendScope("Reports.Outer.ReportBuilder"u8, "Build(System.String,System.Int32)"u8, 0, "82c373583269cadc"u8);
                 key.AppendName("title"u8);
                 key.Append(title);
                 key.AppendName("lines"u8);
@@ -27,7 +27,7 @@ partial class Outer
                     return hit;
                 }
 
-                return cache.GetOrCreate(key.ToCacheKey(), (Self: this, title, lines), static state => state.Self.BuildCore(state.title, state.lines), s_buildOptions);
+                return cache.GetOrCreate(key.ToCacheKey(), (Self: this, title, lines), static state => state.Self.BuildCore(state.title, state.lines), global::Reports.Outer.ReportBuilder.s_buildOptions);
             }
             finally
             {
@@ -45,35 +45,12 @@ partial class Outer
             var key = new global::CachedMethods.CacheKeyBuilder(stackalloc byte[256]);
             try
             {
-                key.AppendScope("Reports.Outer.ReportBuilder"u8, "Build"u8, 0, "82c373583269cadc"u8);
+                key.AppendScope("Reports.Outer.ReportBuilder"u8, "Build(System.String,System.Int32)"u8, 0, "82c373583269cadc"u8);
                 key.AppendName("title"u8);
                 key.Append(title);
                 key.AppendName("lines"u8);
                 key.Append(lines);
                 return cache.Delete(key.ToCacheKey());
-            }
-            finally
-            {
-                key.Dispose();
-            }
-        }
-
-        /// <summary>
-        /// Removes the result of <c>Build</c> cached for these arguments from every tier, and
-        /// tells the other processes to drop their memory copies. Returns <see langword="true"/> when a tier held it.
-        /// </summary>
-        [global::System.CodeDom.Compiler.GeneratedCode("CachedMethods.Generators", "1.0.0")]
-        public global::System.Threading.Tasks.ValueTask<bool> InvalidateBuildAsync(string title, int lines, global::System.Threading.CancellationToken cancellationToken = default)
-        {
-            var key = new global::CachedMethods.CacheKeyBuilder(stackalloc byte[256]);
-            try
-            {
-                key.AppendScope("Reports.Outer.ReportBuilder"u8, "Build"u8, 0, "82c373583269cadc"u8);
-                key.AppendName("title"u8);
-                key.Append(title);
-                key.AppendName("lines"u8);
-                key.Append(lines);
-                return cache.DeleteAsync(key.ToCacheKey(), cancellationToken);
             }
             finally
             {
@@ -87,7 +64,7 @@ partial class Outer
             var key = new global::CachedMethods.CacheKeyBuilder(stackalloc byte[256]);
             try
             {
-                key.AppendScope("Reports.Outer.ReportBuilder"u8, "CountAsync"u8, 3, "6a174ef4d44b937a"u8);
+                key.AppendScope("Reports.Outer.ReportBuilder"u8, "CountAsync(System.String,System.Threading.CancellationToken)"u8, 3, "6a174ef4d44b937a"u8);
                 key.AppendName("title"u8);
                 key.Append(title);
                 if (cache.TryGetMemory<int>(key.Written, out var hit))
@@ -99,29 +76,8 @@ partial class Outer
                     key.ToCacheKey(),
                     (Self: this, title),
                     static (state, ct) => new global::System.Threading.Tasks.ValueTask<int>(state.Self.CountCoreAsync(state.title, ct)),
-                    s_countAsyncOptions,
+                    global::Reports.Outer.ReportBuilder.s_countAsyncOptions,
                     cancellationToken).AsTask();
-            }
-            finally
-            {
-                key.Dispose();
-            }
-        }
-
-        /// <summary>
-        /// Removes the result of <c>CountAsync</c> cached for these arguments from every tier, and
-        /// tells the other processes to drop their memory copies. Returns <see langword="true"/> when a tier held it.
-        /// </summary>
-        [global::System.CodeDom.Compiler.GeneratedCode("CachedMethods.Generators", "1.0.0")]
-        public bool InvalidateCount(string title)
-        {
-            var key = new global::CachedMethods.CacheKeyBuilder(stackalloc byte[256]);
-            try
-            {
-                key.AppendScope("Reports.Outer.ReportBuilder"u8, "CountAsync"u8, 3, "6a174ef4d44b937a"u8);
-                key.AppendName("title"u8);
-                key.Append(title);
-                return cache.Delete(key.ToCacheKey());
             }
             finally
             {
@@ -139,7 +95,7 @@ partial class Outer
             var key = new global::CachedMethods.CacheKeyBuilder(stackalloc byte[256]);
             try
             {
-                key.AppendScope("Reports.Outer.ReportBuilder"u8, "CountAsync"u8, 3, "6a174ef4d44b937a"u8);
+                key.AppendScope("Reports.Outer.ReportBuilder"u8, "CountAsync(System.String,System.Threading.CancellationToken)"u8, 3, "6a174ef4d44b937a"u8);
                 key.AppendName("title"u8);
                 key.Append(title);
                 return cache.DeleteAsync(key.ToCacheKey(), cancellationToken);
@@ -156,7 +112,7 @@ partial class Outer
             var key = new global::CachedMethods.CacheKeyBuilder(stackalloc byte[256]);
             try
             {
-                key.AppendScope("Reports.Outer.ReportBuilder"u8, "TitleAsync"u8, 0, "c3e82f70f33a4187"u8);
+                key.AppendScope("Reports.Outer.ReportBuilder"u8, "TitleAsync(System.Int32)"u8, 0, "c3e82f70f33a4187"u8);
                 key.AppendName("id"u8);
                 key.Append(id);
                 if (cache.TryGetMemory<string>(key.Written, out var hit))
@@ -168,29 +124,8 @@ partial class Outer
                     key.ToCacheKey(),
                     (Self: this, id),
                     static (state, ct) => state.Self.TitleCoreAsync(state.id),
-                    s_titleAsyncOptions,
+                    global::Reports.Outer.ReportBuilder.s_titleAsyncOptions,
                     default);
-            }
-            finally
-            {
-                key.Dispose();
-            }
-        }
-
-        /// <summary>
-        /// Removes the result of <c>TitleAsync</c> cached for these arguments from every tier, and
-        /// tells the other processes to drop their memory copies. Returns <see langword="true"/> when a tier held it.
-        /// </summary>
-        [global::System.CodeDom.Compiler.GeneratedCode("CachedMethods.Generators", "1.0.0")]
-        internal bool InvalidateTitle(int id)
-        {
-            var key = new global::CachedMethods.CacheKeyBuilder(stackalloc byte[256]);
-            try
-            {
-                key.AppendScope("Reports.Outer.ReportBuilder"u8, "TitleAsync"u8, 0, "c3e82f70f33a4187"u8);
-                key.AppendName("id"u8);
-                key.Append(id);
-                return cache.Delete(key.ToCacheKey());
             }
             finally
             {
@@ -208,7 +143,7 @@ partial class Outer
             var key = new global::CachedMethods.CacheKeyBuilder(stackalloc byte[256]);
             try
             {
-                key.AppendScope("Reports.Outer.ReportBuilder"u8, "TitleAsync"u8, 0, "c3e82f70f33a4187"u8);
+                key.AppendScope("Reports.Outer.ReportBuilder"u8, "TitleAsync(System.Int32)"u8, 0, "c3e82f70f33a4187"u8);
                 key.AppendName("id"u8);
                 key.Append(id);
                 return cache.DeleteAsync(key.ToCacheKey(), cancellationToken);
