@@ -7,7 +7,7 @@ namespace CachedMethods.Generators.Emit;
 /// <summary>Writes one generated file: a decorator, or the generated part of a partial class.</summary>
 internal static class TargetEmitter
 {
-    public const string GeneratedCodeAttribute = "[global::System.CodeDom.Compiler.GeneratedCode(\"CachedMethods.Generators\", \"1.0.0\")]";
+    public static readonly string GeneratedCodeAttribute = $"[global::System.CodeDom.Compiler.GeneratedCode(\"CachedMethods.Generators\", \"{GeneratorVersion.Value}\")]";
 
     public static string Emit(TargetModel model)
     {
@@ -152,7 +152,6 @@ internal static class TargetEmitter
     {
         var names = LocalNamesFor(member.Parameters.Select(p => p.Name), call);
         var key = names.Take("key");
-        var hit = names.Take("hit");
         var state = names.Take("state");
         var token = names.Take("ct");
 
@@ -164,21 +163,8 @@ internal static class TargetEmitter
         var cache = WriteCacheLocal(writer, call, names);
         KeyEmitter.WriteKeyBlock(writer, call, key, names, assignable: true, () =>
         {
-            if ((call.Options.Tiers & 1) != 0)
-            {
-                // The hot path: a memory hit, read with the key still on the stack.
-                writer.WriteLine($"if ({cache}.TryGetMemory<{call.ResultType}>({key}.Written, out var {hit}))");
-                writer.OpenBrace();
-                writer.WriteLine(call.ReturnKind switch
-                {
-                    ReturnKind.Task => $"return global::System.Threading.Tasks.Task.FromResult({hit});",
-                    ReturnKind.ValueTask => $"return new global::System.Threading.Tasks.ValueTask<{call.ResultType}>({hit});",
-                    _ => $"return {hit};",
-                });
-                writer.CloseBrace();
-            }
-
-            writer.WriteLine();
+            // One call with the key still on the stack: the engine probes memory once, and only a
+            // miss copies the key to the heap.
             WriteGetOrCreate(writer, member, call, cache, key, state, token);
         });
         writer.CloseBrace();
@@ -199,7 +185,7 @@ internal static class TargetEmitter
         var options = $"{call.SelfType}.{call.OptionsField}";
         if (call.ReturnKind == ReturnKind.Sync)
         {
-            writer.WriteLine($"return {cache}.GetOrCreate({key}.ToCacheKey(), {stateExpression}, static {state} => {invocation}, {options});");
+            writer.WriteLine($"return {cache}.GetOrCreate({key}.Written, {stateExpression}, static {state} => {invocation}, {options});");
             return;
         }
 
@@ -210,7 +196,7 @@ internal static class TargetEmitter
         var asTask = call.ReturnKind == ReturnKind.Task ? ".AsTask()" : string.Empty;
         writer.WriteLine($"return {cache}.GetOrCreateAsync(");
         writer.Indent();
-        writer.WriteLine($"{key}.ToCacheKey(),");
+        writer.WriteLine($"{key}.Written,");
         writer.WriteLine($"{stateExpression},");
         writer.WriteLine($"static ({state}, {token}) => {factoryBody},");
         writer.WriteLine($"{options},");

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Buffers.Binary;
+using System.ComponentModel;
 using System.IO.Hashing;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
@@ -56,6 +57,8 @@ public ref struct CacheKeyBuilder
     private int _position;
 
     /// <summary>Starts a key in <paramref name="initialBuffer"/>; 256 stack bytes fit most keys.</summary>
+    /// <remarks>For generated code; hidden from IntelliSense. See docs/generator.md, "Members for generated code".</remarks>
+    [EditorBrowsable(EditorBrowsableState.Never)]
     public CacheKeyBuilder(Span<byte> initialBuffer)
     {
         _buffer = initialBuffer;
@@ -64,12 +67,16 @@ public ref struct CacheKeyBuilder
     }
 
     /// <summary>The bytes written so far: the canonical key.</summary>
+    /// <remarks>For generated code; hidden from IntelliSense. See docs/generator.md, "Members for generated code".</remarks>
+    [EditorBrowsable(EditorBrowsableState.Never)]
     public readonly ReadOnlySpan<byte> Written => _buffer[.._position];
 
     /// <summary>
     /// Writes the scope that every generated key starts with: the declaring type, the method, the
     /// user's <paramref name="version"/> and a fingerprint of the result type's shape.
     /// </summary>
+    /// <remarks>For generated code; hidden from IntelliSense. See docs/generator.md, "Members for generated code".</remarks>
+    [EditorBrowsable(EditorBrowsableState.Never)]
     public void AppendScope(string declaringType, string method, int version, string resultShape)
     {
         WriteTag(KeyTag.Scope);
@@ -84,6 +91,8 @@ public ref struct CacheKeyBuilder
     /// The scope of <see cref="AppendScope(string, string, int, string)"/> from UTF-8 literals (<c>"Ns.IOcr"u8</c>):
     /// the same bytes, without encoding strings on every call. Generated wrappers use this form.
     /// </summary>
+    /// <remarks>For generated code; hidden from IntelliSense. See docs/generator.md, "Members for generated code".</remarks>
+    [EditorBrowsable(EditorBrowsableState.Never)]
     public void AppendScope(ReadOnlySpan<byte> declaringTypeUtf8, ReadOnlySpan<byte> methodUtf8, int version, ReadOnlySpan<byte> resultShapeUtf8)
     {
         WriteTag(KeyTag.Scope);
@@ -102,6 +111,8 @@ public ref struct CacheKeyBuilder
     }
 
     /// <summary>The name of <see cref="AppendName(string)"/> from a UTF-8 literal (<c>"dpi"u8</c>): the same bytes.</summary>
+    /// <remarks>For generated code; hidden from IntelliSense. See docs/generator.md, "Members for generated code".</remarks>
+    [EditorBrowsable(EditorBrowsableState.Never)]
     public void AppendName(ReadOnlySpan<byte> nameUtf8)
     {
         WriteTag(KeyTag.Name);
@@ -109,6 +120,8 @@ public ref struct CacheKeyBuilder
     }
 
     /// <summary>Writes a key given as a plain string (the string-key API of <see cref="CacheManager"/>).</summary>
+    /// <remarks>For generated code; hidden from IntelliSense. See docs/generator.md, "Members for generated code".</remarks>
+    [EditorBrowsable(EditorBrowsableState.Never)]
     public void AppendRawKey(string key)
     {
         ArgumentNullException.ThrowIfNull(key);
@@ -578,12 +591,18 @@ public ref struct CacheKeyBuilder
     }
 
     /// <summary>Hashes the bytes written so far with XxHash128: the in-process key.</summary>
+    /// <remarks>For generated code; hidden from IntelliSense. See docs/generator.md, "Members for generated code".</remarks>
+    [EditorBrowsable(EditorBrowsableState.Never)]
     public readonly KeyHash ComputeHash() => KeyHash.Compute(Written);
 
     /// <summary>Copies the key out of the builder. Allocates: call it only on a miss.</summary>
+    /// <remarks>For generated code; hidden from IntelliSense. See docs/generator.md, "Members for generated code".</remarks>
+    [EditorBrowsable(EditorBrowsableState.Never)]
     public readonly CacheKey ToCacheKey() => new(Written.ToArray());
 
     /// <summary>Returns any pooled buffer.</summary>
+    /// <remarks>For generated code; hidden from IntelliSense. See docs/generator.md, "Members for generated code".</remarks>
+    [EditorBrowsable(EditorBrowsableState.Never)]
     public void Dispose()
     {
         var rented = _rented;

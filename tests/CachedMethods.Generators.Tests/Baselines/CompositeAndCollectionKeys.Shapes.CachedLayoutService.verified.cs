@@ -122,12 +122,7 @@ public sealed partial class CachedLayoutService : global::Shapes.ILayoutService
             key.Append(day);
             key.AppendName("span"u8);
             key.Append(span);
-            if (this._cache.TryGetMemory<string>(key.Written, out var hit))
-            {
-                return hit;
-            }
-
-            return this._cache.GetOrCreate(key.ToCacheKey(), (Inner: this._inner, layout, sizes, ids, dates, optional, tag, price, content, salt, day, span), static state => state.Inner.Render(state.layout, state.sizes, state.ids, state.dates, state.optional, state.tag, state.price, state.content, state.salt, state.day, state.span), global::Shapes.CachedLayoutService.s_renderOptions);
+            return this._cache.GetOrCreate(key.Written, (Inner: this._inner, layout, sizes, ids, dates, optional, tag, price, content, salt, day, span), static state => state.Inner.Render(state.layout, state.sizes, state.ids, state.dates, state.optional, state.tag, state.price, state.content, state.salt, state.day, state.span), global::Shapes.CachedLayoutService.s_renderOptions);
         }
         finally
         {

@@ -45,13 +45,8 @@ public sealed partial class CachedQuotes : global::Fleet.IQuotes
             key.AppendScope("Fleet.IQuotes"u8, "GetAsync(System.String,System.Threading.CancellationToken)"u8, 0, "6ef296573f1b59e2"u8);
             key.AppendName("symbol"u8);
             key.Append(symbol);
-            if (this._cache.TryGetMemory<global::Fleet.Quote>(key.Written, out var hit))
-            {
-                return global::System.Threading.Tasks.Task.FromResult(hit);
-            }
-
             return this._cache.GetOrCreateAsync(
-                key.ToCacheKey(),
+                key.Written,
                 (Inner: this._inner, symbol),
                 static (state, ct) => new global::System.Threading.Tasks.ValueTask<global::Fleet.Quote>(state.Inner.GetAsync(state.symbol, ct)),
                 global::Fleet.CachedQuotes.s_getAsyncOptions,
@@ -93,12 +88,7 @@ public sealed partial class CachedQuotes : global::Fleet.IQuotes
             key.AppendScope("Fleet.IQuotes"u8, "Last(System.String)"u8, 0, "6ef296573f1b59e2"u8);
             key.AppendName("symbol"u8);
             key.Append(symbol);
-            if (this._cache.TryGetMemory<global::Fleet.Quote>(key.Written, out var hit))
-            {
-                return hit;
-            }
-
-            return this._cache.GetOrCreate(key.ToCacheKey(), (Inner: this._inner, symbol), static state => state.Inner.Last(state.symbol), global::Fleet.CachedQuotes.s_lastOptions);
+            return this._cache.GetOrCreate(key.Written, (Inner: this._inner, symbol), static state => state.Inner.Last(state.symbol), global::Fleet.CachedQuotes.s_lastOptions);
         }
         finally
         {
@@ -136,12 +126,7 @@ public sealed partial class CachedQuotes : global::Fleet.IQuotes
             key.AppendScope("Fleet.IQuotes"u8, "Count(System.Int32)"u8, 0, "6a174ef4d44b937a"u8);
             key.AppendName("value"u8);
             key.Append(value);
-            if (this._cache.TryGetMemory<int>(key.Written, out var hit))
-            {
-                return hit;
-            }
-
-            return this._cache.GetOrCreate(key.ToCacheKey(), (Inner: this._inner, value), static state => state.Inner.Count(state.value), global::Fleet.CachedQuotes.s_countOptions);
+            return this._cache.GetOrCreate(key.Written, (Inner: this._inner, value), static state => state.Inner.Count(state.value), global::Fleet.CachedQuotes.s_countOptions);
         }
         finally
         {
@@ -179,12 +164,7 @@ public sealed partial class CachedQuotes : global::Fleet.IQuotes
             key.AppendScope("Fleet.IQuotes"u8, "Count(System.Int64)"u8, 0, "6a174ef4d44b937a"u8);
             key.AppendName("value"u8);
             key.Append(value);
-            if (this._cache.TryGetMemory<int>(key.Written, out var hit))
-            {
-                return hit;
-            }
-
-            return this._cache.GetOrCreate(key.ToCacheKey(), (Inner: this._inner, value), static state => state.Inner.Count(state.value), global::Fleet.CachedQuotes.s_countOptions2);
+            return this._cache.GetOrCreate(key.Written, (Inner: this._inner, value), static state => state.Inner.Count(state.value), global::Fleet.CachedQuotes.s_countOptions2);
         }
         finally
         {

@@ -19,13 +19,8 @@ partial class QuoteFeed
             key.Append(symbol);
             key.AppendName("cancellationToken"u8);
             key.Append(cancellationToken);
-            if (global::Fleet.QuoteFeed.Shared.TryGetMemory<global::Fleet.Quote>(key.Written, out var hit))
-            {
-                return new global::System.Threading.Tasks.ValueTask<global::Fleet.Quote>(hit);
-            }
-
             return global::Fleet.QuoteFeed.Shared.GetOrCreateAsync(
-                key.ToCacheKey(),
+                key.Written,
                 (Self: this, symbol, cancellationToken),
                 static (state, ct) => state.Self.FetchCoreAsync(state.symbol, state.cancellationToken),
                 global::Fleet.QuoteFeed.s_fetchAsyncOptions,
@@ -69,12 +64,7 @@ partial class QuoteFeed
             key.AppendScope("Fleet.QuoteFeed"u8, "Normalize(System.String)"u8, 0, "c3e82f70f33a4187"u8);
             key.AppendName("symbol"u8);
             key.Append(symbol);
-            if (global::Fleet.QuoteFeed.Shared.TryGetMemory<string>(key.Written, out var hit))
-            {
-                return hit;
-            }
-
-            return global::Fleet.QuoteFeed.Shared.GetOrCreate(key.ToCacheKey(), symbol, static state => global::Fleet.QuoteFeed.NormalizeCore(state), global::Fleet.QuoteFeed.s_normalizeOptions);
+            return global::Fleet.QuoteFeed.Shared.GetOrCreate(key.Written, symbol, static state => global::Fleet.QuoteFeed.NormalizeCore(state), global::Fleet.QuoteFeed.s_normalizeOptions);
         }
         finally
         {

@@ -33,12 +33,7 @@ public sealed partial class CachedGeocoder : global::Geo.IGeocoder
             key.AppendScope("Geo.Geocoder"u8, "Locate(System.String)"u8, 0, "c3e82f70f33a4187"u8);
             key.AppendName("city"u8);
             key.Append(city);
-            if (this._cache.TryGetMemory<string>(key.Written, out var hit))
-            {
-                return hit;
-            }
-
-            return this._cache.GetOrCreate(key.ToCacheKey(), (Inner: this._inner, city), static state => state.Inner.Locate(state.city), global::Geo.CachedGeocoder.s_locateOptions);
+            return this._cache.GetOrCreate(key.Written, (Inner: this._inner, city), static state => state.Inner.Locate(state.city), global::Geo.CachedGeocoder.s_locateOptions);
         }
         finally
         {

@@ -37,13 +37,8 @@ public sealed partial class CachedOcrService : global::Ocr.IOcrService
             key.Append(documentHash);
             key.AppendName("dpi"u8);
             key.Append(dpi);
-            if (this._cache.TryGetMemory<global::Ocr.OcrResult>(key.Written, out var hit))
-            {
-                return new global::System.Threading.Tasks.ValueTask<global::Ocr.OcrResult>(hit);
-            }
-
             return this._cache.GetOrCreateAsync(
-                key.ToCacheKey(),
+                key.Written,
                 (Inner: this._inner, documentHash, dpi, log),
                 static (state, ct) => state.Inner.RecognizeAsync(state.documentHash, state.dpi, state.log, ct),
                 global::Ocr.CachedOcrService.s_recognizeAsyncOptions,
@@ -87,13 +82,8 @@ public sealed partial class CachedOcrService : global::Ocr.IOcrService
             key.AppendScope("Ocr.IOcrService"u8, "ReadPageAsync(System.String,System.Int32)"u8, 2, "a310708d8e42e940"u8);
             key.AppendName("documentHash"u8);
             key.Append(documentHash);
-            if (this._cache.TryGetMemory<global::Ocr.OcrResult>(key.Written, out var hit))
-            {
-                return global::System.Threading.Tasks.Task.FromResult(hit);
-            }
-
             return this._cache.GetOrCreateAsync(
-                key.ToCacheKey(),
+                key.Written,
                 (Inner: this._inner, documentHash, attempt),
                 static (state, ct) => new global::System.Threading.Tasks.ValueTask<global::Ocr.OcrResult>(state.Inner.ReadPageAsync(state.documentHash, state.attempt)),
                 global::Ocr.CachedOcrService.s_readPageAsyncOptions,
@@ -137,12 +127,7 @@ public sealed partial class CachedOcrService : global::Ocr.IOcrService
             key.Append(text);
             key.AppendName("ignoreCase"u8);
             key.Append(ignoreCase);
-            if (this._cache.TryGetMemory<int>(key.Written, out var hit))
-            {
-                return hit;
-            }
-
-            return this._cache.GetOrCreate(key.ToCacheKey(), (Inner: this._inner, text, ignoreCase), static state => state.Inner.CountWords(state.text, state.ignoreCase), global::Ocr.CachedOcrService.s_countWordsOptions);
+            return this._cache.GetOrCreate(key.Written, (Inner: this._inner, text, ignoreCase), static state => state.Inner.CountWords(state.text, state.ignoreCase), global::Ocr.CachedOcrService.s_countWordsOptions);
         }
         finally
         {

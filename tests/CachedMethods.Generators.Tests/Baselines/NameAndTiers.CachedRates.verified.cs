@@ -32,12 +32,7 @@ public sealed partial class CachedRates : global::IRates
             key.AppendScope("rates.current"u8, ""u8, 0, "968f4ea6e32b64e5"u8);
             key.AppendName("currency"u8);
             key.Append(currency);
-            if (this._cache.TryGetMemory<decimal>(key.Written, out var hit))
-            {
-                return hit;
-            }
-
-            return this._cache.GetOrCreate(key.ToCacheKey(), (Inner: this._inner, currency), static state => state.Inner.Current(state.currency), global::CachedRates.s_currentOptions);
+            return this._cache.GetOrCreate(key.Written, (Inner: this._inner, currency), static state => state.Inner.Current(state.currency), global::CachedRates.s_currentOptions);
         }
         finally
         {
@@ -77,8 +72,7 @@ public sealed partial class CachedRates : global::IRates
             key.Append(currency);
             key.AppendName("day"u8);
             key.Append(day);
-
-            return this._cache.GetOrCreate(key.ToCacheKey(), (Inner: this._inner, currency, day), static state => state.Inner.Historical(state.currency, state.day), global::CachedRates.s_historicalOptions);
+            return this._cache.GetOrCreate(key.Written, (Inner: this._inner, currency, day), static state => state.Inner.Historical(state.currency, state.day), global::CachedRates.s_historicalOptions);
         }
         finally
         {

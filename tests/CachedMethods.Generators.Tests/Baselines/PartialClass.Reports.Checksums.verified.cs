@@ -17,12 +17,7 @@ partial class Checksums
             key.AppendScope("Reports.Checksums"u8, "Of(System.Byte[])"u8, 0, "c3e82f70f33a4187"u8);
             key.AppendName("content"u8);
             key.Append(content);
-            if (cache.TryGetMemory<string>(key.Written, out var hit))
-            {
-                return hit;
-            }
-
-            return cache.GetOrCreate(key.ToCacheKey(), content, static state => global::Reports.Checksums.OfCore(state), global::Reports.Checksums.s_ofOptions);
+            return cache.GetOrCreate(key.Written, content, static state => global::Reports.Checksums.OfCore(state), global::Reports.Checksums.s_ofOptions);
         }
         finally
         {

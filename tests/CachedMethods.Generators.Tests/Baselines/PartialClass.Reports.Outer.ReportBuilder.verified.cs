@@ -22,12 +22,7 @@ partial class Outer
                 key.Append(title);
                 key.AppendName("lines"u8);
                 key.Append(lines);
-                if (cache.TryGetMemory<global::Reports.Report>(key.Written, out var hit))
-                {
-                    return hit;
-                }
-
-                return cache.GetOrCreate(key.ToCacheKey(), (Self: this, title, lines), static state => state.Self.BuildCore(state.title, state.lines), global::Reports.Outer.ReportBuilder.s_buildOptions);
+                return cache.GetOrCreate(key.Written, (Self: this, title, lines), static state => state.Self.BuildCore(state.title, state.lines), global::Reports.Outer.ReportBuilder.s_buildOptions);
             }
             finally
             {
@@ -67,13 +62,8 @@ partial class Outer
                 key.AppendScope("Reports.Outer.ReportBuilder"u8, "CountAsync(System.String,System.Threading.CancellationToken)"u8, 3, "6a174ef4d44b937a"u8);
                 key.AppendName("title"u8);
                 key.Append(title);
-                if (cache.TryGetMemory<int>(key.Written, out var hit))
-                {
-                    return global::System.Threading.Tasks.Task.FromResult(hit);
-                }
-
                 return cache.GetOrCreateAsync(
-                    key.ToCacheKey(),
+                    key.Written,
                     (Self: this, title),
                     static (state, ct) => new global::System.Threading.Tasks.ValueTask<int>(state.Self.CountCoreAsync(state.title, ct)),
                     global::Reports.Outer.ReportBuilder.s_countAsyncOptions,
@@ -115,13 +105,8 @@ partial class Outer
                 key.AppendScope("Reports.Outer.ReportBuilder"u8, "TitleAsync(System.Int32)"u8, 0, "c3e82f70f33a4187"u8);
                 key.AppendName("id"u8);
                 key.Append(id);
-                if (cache.TryGetMemory<string>(key.Written, out var hit))
-                {
-                    return new global::System.Threading.Tasks.ValueTask<string>(hit);
-                }
-
                 return cache.GetOrCreateAsync(
-                    key.ToCacheKey(),
+                    key.Written,
                     (Self: this, id),
                     static (state, ct) => state.Self.TitleCoreAsync(state.id),
                     global::Reports.Outer.ReportBuilder.s_titleAsyncOptions,
