@@ -48,7 +48,7 @@ internal static class MemoryIndexEmitter
     public static void WriteHit(SourceWriter writer, CachedCallModel call, string args, string hit)
     {
         writer.WriteLine($"var {args} = {ArgsValue(call)};");
-        writer.WriteLine($"if ({FieldName(call)}.TryGet<{call.ResultType}>({args}, out var {hit}))");
+        writer.WriteLine($"if (this.{FieldName(call)}.TryGet<{call.ResultType}>({args}, out var {hit}))");
         writer.OpenBrace();
         writer.WriteLine(call.ReturnKind switch
         {

@@ -52,7 +52,7 @@ public sealed partial class CachedQuotes : global::Fleet.IQuotes
     public global::System.Threading.Tasks.Task<global::Fleet.Quote> GetAsync(string symbol, global::System.Threading.CancellationToken cancellationToken)
     {
         var args = new global::System.ValueTuple<string>(symbol);
-        if (_getAsyncIndex.TryGet<global::Fleet.Quote>(args, out var hit))
+        if (this._getAsyncIndex.TryGet<global::Fleet.Quote>(args, out var hit))
         {
             return global::System.Threading.Tasks.Task.FromResult(hit);
         }
@@ -60,36 +60,15 @@ public sealed partial class CachedQuotes : global::Fleet.IQuotes
         var key = new global::CachedMethods.CacheKeyBuilder(stackalloc byte[256]);
         try
         {
-            key.AppendScope("Fleet.IQuotes"u8, "GetAsync"u8, 0, "6ef296573f1b59e2"u8);
+            key.AppendScope("Fleet.IQuotes"u8, "GetAsync(System.String,System.Threading.CancellationToken)"u8, 0, "6ef296573f1b59e2"u8);
             key.AppendName("symbol"u8);
             key.Append(symbol);
-            return _getAsyncIndex.GetOrCreateAsync(
+            return this._getAsyncIndex.GetOrCreateAsync(
                 key.Written, args,
-                (Inner: _inner, symbol),
+                (Inner: this._inner, symbol),
                 static (state, ct) => new global::System.Threading.Tasks.ValueTask<global::Fleet.Quote>(state.Inner.GetAsync(state.symbol, ct)),
-                s_getAsyncOptions,
+                global::Fleet.CachedQuotes.s_getAsyncOptions,
                 cancellationToken).AsTask();
-        }
-        finally
-        {
-            key.Dispose();
-        }
-    }
-
-    /// <summary>
-    /// Removes the result of <c>GetAsync</c> cached for these arguments from every tier, and
-    /// tells the other processes to drop their memory copies. Returns <see langword="true"/> when a tier held it.
-    /// </summary>
-    [global::System.CodeDom.Compiler.GeneratedCode("CachedMethods.Generators", "1.0.0")]
-    public bool InvalidateGet(string symbol)
-    {
-        var key = new global::CachedMethods.CacheKeyBuilder(stackalloc byte[256]);
-        try
-        {
-            key.AppendScope("Fleet.IQuotes"u8, "GetAsync"u8, 0, "6ef296573f1b59e2"u8);
-            key.AppendName("symbol"u8);
-            key.Append(symbol);
-            return _cache.Delete(key.ToCacheKey());
         }
         finally
         {
@@ -107,10 +86,10 @@ public sealed partial class CachedQuotes : global::Fleet.IQuotes
         var key = new global::CachedMethods.CacheKeyBuilder(stackalloc byte[256]);
         try
         {
-            key.AppendScope("Fleet.IQuotes"u8, "GetAsync"u8, 0, "6ef296573f1b59e2"u8);
+            key.AppendScope("Fleet.IQuotes"u8, "GetAsync(System.String,System.Threading.CancellationToken)"u8, 0, "6ef296573f1b59e2"u8);
             key.AppendName("symbol"u8);
             key.Append(symbol);
-            return _cache.DeleteAsync(key.ToCacheKey(), cancellationToken);
+            return this._cache.DeleteAsync(key.ToCacheKey(), cancellationToken);
         }
         finally
         {
@@ -122,7 +101,7 @@ public sealed partial class CachedQuotes : global::Fleet.IQuotes
     public global::Fleet.Quote Last(string symbol)
     {
         var args = new global::System.ValueTuple<string>(symbol);
-        if (_lastIndex.TryGet<global::Fleet.Quote>(args, out var hit))
+        if (this._lastIndex.TryGet<global::Fleet.Quote>(args, out var hit))
         {
             return hit;
         }
@@ -130,10 +109,10 @@ public sealed partial class CachedQuotes : global::Fleet.IQuotes
         var key = new global::CachedMethods.CacheKeyBuilder(stackalloc byte[256]);
         try
         {
-            key.AppendScope("Fleet.IQuotes"u8, "Last"u8, 0, "6ef296573f1b59e2"u8);
+            key.AppendScope("Fleet.IQuotes"u8, "Last(System.String)"u8, 0, "6ef296573f1b59e2"u8);
             key.AppendName("symbol"u8);
             key.Append(symbol);
-            return _lastIndex.GetOrCreate(key.Written, args, (Inner: _inner, symbol), static state => state.Inner.Last(state.symbol), s_lastOptions);
+            return this._lastIndex.GetOrCreate(key.Written, args, (Inner: this._inner, symbol), static state => state.Inner.Last(state.symbol), global::Fleet.CachedQuotes.s_lastOptions);
         }
         finally
         {
@@ -151,31 +130,10 @@ public sealed partial class CachedQuotes : global::Fleet.IQuotes
         var key = new global::CachedMethods.CacheKeyBuilder(stackalloc byte[256]);
         try
         {
-            key.AppendScope("Fleet.IQuotes"u8, "Last"u8, 0, "6ef296573f1b59e2"u8);
+            key.AppendScope("Fleet.IQuotes"u8, "Last(System.String)"u8, 0, "6ef296573f1b59e2"u8);
             key.AppendName("symbol"u8);
             key.Append(symbol);
-            return _cache.Delete(key.ToCacheKey());
-        }
-        finally
-        {
-            key.Dispose();
-        }
-    }
-
-    /// <summary>
-    /// Removes the result of <c>Last</c> cached for these arguments from every tier, and
-    /// tells the other processes to drop their memory copies. Returns <see langword="true"/> when a tier held it.
-    /// </summary>
-    [global::System.CodeDom.Compiler.GeneratedCode("CachedMethods.Generators", "1.0.0")]
-    public global::System.Threading.Tasks.ValueTask<bool> InvalidateLastAsync(string symbol, global::System.Threading.CancellationToken cancellationToken = default)
-    {
-        var key = new global::CachedMethods.CacheKeyBuilder(stackalloc byte[256]);
-        try
-        {
-            key.AppendScope("Fleet.IQuotes"u8, "Last"u8, 0, "6ef296573f1b59e2"u8);
-            key.AppendName("symbol"u8);
-            key.Append(symbol);
-            return _cache.DeleteAsync(key.ToCacheKey(), cancellationToken);
+            return this._cache.Delete(key.ToCacheKey());
         }
         finally
         {
@@ -187,7 +145,7 @@ public sealed partial class CachedQuotes : global::Fleet.IQuotes
     public int Count(int value)
     {
         var args = new global::System.ValueTuple<int>(value);
-        if (_countIndex.TryGet<int>(args, out var hit))
+        if (this._countIndex.TryGet<int>(args, out var hit))
         {
             return hit;
         }
@@ -195,10 +153,10 @@ public sealed partial class CachedQuotes : global::Fleet.IQuotes
         var key = new global::CachedMethods.CacheKeyBuilder(stackalloc byte[256]);
         try
         {
-            key.AppendScope("Fleet.IQuotes"u8, "Count"u8, 0, "6a174ef4d44b937a"u8);
+            key.AppendScope("Fleet.IQuotes"u8, "Count(System.Int32)"u8, 0, "6a174ef4d44b937a"u8);
             key.AppendName("value"u8);
             key.Append(value);
-            return _countIndex.GetOrCreate(key.Written, args, (Inner: _inner, value), static state => state.Inner.Count(state.value), s_countOptions);
+            return this._countIndex.GetOrCreate(key.Written, args, (Inner: this._inner, value), static state => state.Inner.Count(state.value), global::Fleet.CachedQuotes.s_countOptions);
         }
         finally
         {
@@ -216,31 +174,10 @@ public sealed partial class CachedQuotes : global::Fleet.IQuotes
         var key = new global::CachedMethods.CacheKeyBuilder(stackalloc byte[256]);
         try
         {
-            key.AppendScope("Fleet.IQuotes"u8, "Count"u8, 0, "6a174ef4d44b937a"u8);
+            key.AppendScope("Fleet.IQuotes"u8, "Count(System.Int32)"u8, 0, "6a174ef4d44b937a"u8);
             key.AppendName("value"u8);
             key.Append(value);
-            return _cache.Delete(key.ToCacheKey());
-        }
-        finally
-        {
-            key.Dispose();
-        }
-    }
-
-    /// <summary>
-    /// Removes the result of <c>Count</c> cached for these arguments from every tier, and
-    /// tells the other processes to drop their memory copies. Returns <see langword="true"/> when a tier held it.
-    /// </summary>
-    [global::System.CodeDom.Compiler.GeneratedCode("CachedMethods.Generators", "1.0.0")]
-    public global::System.Threading.Tasks.ValueTask<bool> InvalidateCountAsync(int value, global::System.Threading.CancellationToken cancellationToken = default)
-    {
-        var key = new global::CachedMethods.CacheKeyBuilder(stackalloc byte[256]);
-        try
-        {
-            key.AppendScope("Fleet.IQuotes"u8, "Count"u8, 0, "6a174ef4d44b937a"u8);
-            key.AppendName("value"u8);
-            key.Append(value);
-            return _cache.DeleteAsync(key.ToCacheKey(), cancellationToken);
+            return this._cache.Delete(key.ToCacheKey());
         }
         finally
         {
@@ -252,7 +189,7 @@ public sealed partial class CachedQuotes : global::Fleet.IQuotes
     public int Count(long value)
     {
         var args = new global::System.ValueTuple<long>(value);
-        if (_s_countOptions2Index.TryGet<int>(args, out var hit))
+        if (this._s_countOptions2Index.TryGet<int>(args, out var hit))
         {
             return hit;
         }
@@ -260,10 +197,10 @@ public sealed partial class CachedQuotes : global::Fleet.IQuotes
         var key = new global::CachedMethods.CacheKeyBuilder(stackalloc byte[256]);
         try
         {
-            key.AppendScope("Fleet.IQuotes"u8, "Count"u8, 0, "6a174ef4d44b937a"u8);
+            key.AppendScope("Fleet.IQuotes"u8, "Count(System.Int64)"u8, 0, "6a174ef4d44b937a"u8);
             key.AppendName("value"u8);
             key.Append(value);
-            return _s_countOptions2Index.GetOrCreate(key.Written, args, (Inner: _inner, value), static state => state.Inner.Count(state.value), s_countOptions2);
+            return this._s_countOptions2Index.GetOrCreate(key.Written, args, (Inner: this._inner, value), static state => state.Inner.Count(state.value), global::Fleet.CachedQuotes.s_countOptions2);
         }
         finally
         {
@@ -281,31 +218,10 @@ public sealed partial class CachedQuotes : global::Fleet.IQuotes
         var key = new global::CachedMethods.CacheKeyBuilder(stackalloc byte[256]);
         try
         {
-            key.AppendScope("Fleet.IQuotes"u8, "Count"u8, 0, "6a174ef4d44b937a"u8);
+            key.AppendScope("Fleet.IQuotes"u8, "Count(System.Int64)"u8, 0, "6a174ef4d44b937a"u8);
             key.AppendName("value"u8);
             key.Append(value);
-            return _cache.Delete(key.ToCacheKey());
-        }
-        finally
-        {
-            key.Dispose();
-        }
-    }
-
-    /// <summary>
-    /// Removes the result of <c>Count</c> cached for these arguments from every tier, and
-    /// tells the other processes to drop their memory copies. Returns <see langword="true"/> when a tier held it.
-    /// </summary>
-    [global::System.CodeDom.Compiler.GeneratedCode("CachedMethods.Generators", "1.0.0")]
-    public global::System.Threading.Tasks.ValueTask<bool> InvalidateCountAsync(long value, global::System.Threading.CancellationToken cancellationToken = default)
-    {
-        var key = new global::CachedMethods.CacheKeyBuilder(stackalloc byte[256]);
-        try
-        {
-            key.AppendScope("Fleet.IQuotes"u8, "Count"u8, 0, "6a174ef4d44b937a"u8);
-            key.AppendName("value"u8);
-            key.Append(value);
-            return _cache.DeleteAsync(key.ToCacheKey(), cancellationToken);
+            return this._cache.Delete(key.ToCacheKey());
         }
         finally
         {

@@ -31,7 +31,7 @@ public sealed partial class CachedGeocoder : global::Geo.IGeocoder
     public string Locate(string city)
     {
         var args = new global::System.ValueTuple<string>(city);
-        if (_locateIndex.TryGet<string>(args, out var hit))
+        if (this._locateIndex.TryGet<string>(args, out var hit))
         {
             return hit;
         }
@@ -39,10 +39,10 @@ public sealed partial class CachedGeocoder : global::Geo.IGeocoder
         var key = new global::CachedMethods.CacheKeyBuilder(stackalloc byte[256]);
         try
         {
-            key.AppendScope("Geo.Geocoder"u8, "Locate"u8, 0, "c3e82f70f33a4187"u8);
+            key.AppendScope("Geo.Geocoder"u8, "Locate(System.String)"u8, 0, "c3e82f70f33a4187"u8);
             key.AppendName("city"u8);
             key.Append(city);
-            return _locateIndex.GetOrCreate(key.Written, args, (Inner: _inner, city), static state => state.Inner.Locate(state.city), s_locateOptions);
+            return this._locateIndex.GetOrCreate(key.Written, args, (Inner: this._inner, city), static state => state.Inner.Locate(state.city), global::Geo.CachedGeocoder.s_locateOptions);
         }
         finally
         {
@@ -60,31 +60,10 @@ public sealed partial class CachedGeocoder : global::Geo.IGeocoder
         var key = new global::CachedMethods.CacheKeyBuilder(stackalloc byte[256]);
         try
         {
-            key.AppendScope("Geo.Geocoder"u8, "Locate"u8, 0, "c3e82f70f33a4187"u8);
+            key.AppendScope("Geo.Geocoder"u8, "Locate(System.String)"u8, 0, "c3e82f70f33a4187"u8);
             key.AppendName("city"u8);
             key.Append(city);
-            return _cache.Delete(key.ToCacheKey());
-        }
-        finally
-        {
-            key.Dispose();
-        }
-    }
-
-    /// <summary>
-    /// Removes the result of <c>Locate</c> cached for these arguments from every tier, and
-    /// tells the other processes to drop their memory copies. Returns <see langword="true"/> when a tier held it.
-    /// </summary>
-    [global::System.CodeDom.Compiler.GeneratedCode("CachedMethods.Generators", "1.0.0")]
-    public global::System.Threading.Tasks.ValueTask<bool> InvalidateLocateAsync(string city, global::System.Threading.CancellationToken cancellationToken = default)
-    {
-        var key = new global::CachedMethods.CacheKeyBuilder(stackalloc byte[256]);
-        try
-        {
-            key.AppendScope("Geo.Geocoder"u8, "Locate"u8, 0, "c3e82f70f33a4187"u8);
-            key.AppendName("city"u8);
-            key.Append(city);
-            return _cache.DeleteAsync(key.ToCacheKey(), cancellationToken);
+            return this._cache.Delete(key.ToCacheKey());
         }
         finally
         {
@@ -94,5 +73,5 @@ public sealed partial class CachedGeocoder : global::Geo.IGeocoder
 
     /// <inheritdoc/>
     public int Ping()
-        => _inner.Ping();
+        => this._inner.Ping();
 }

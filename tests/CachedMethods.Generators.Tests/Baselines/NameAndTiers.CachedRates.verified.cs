@@ -30,7 +30,7 @@ public sealed partial class CachedRates : global::IRates
     public decimal Current(string currency)
     {
         var args = new global::System.ValueTuple<string>(currency);
-        if (_currentIndex.TryGet<decimal>(args, out var hit))
+        if (this._currentIndex.TryGet<decimal>(args, out var hit))
         {
             return hit;
         }
@@ -41,7 +41,7 @@ public sealed partial class CachedRates : global::IRates
             key.AppendScope("rates.current"u8, ""u8, 0, "968f4ea6e32b64e5"u8);
             key.AppendName("currency"u8);
             key.Append(currency);
-            return _currentIndex.GetOrCreate(key.Written, args, (Inner: _inner, currency), static state => state.Inner.Current(state.currency), s_currentOptions);
+            return this._currentIndex.GetOrCreate(key.Written, args, (Inner: this._inner, currency), static state => state.Inner.Current(state.currency), global::CachedRates.s_currentOptions);
         }
         finally
         {
@@ -62,28 +62,7 @@ public sealed partial class CachedRates : global::IRates
             key.AppendScope("rates.current"u8, ""u8, 0, "968f4ea6e32b64e5"u8);
             key.AppendName("currency"u8);
             key.Append(currency);
-            return _cache.Delete(key.ToCacheKey());
-        }
-        finally
-        {
-            key.Dispose();
-        }
-    }
-
-    /// <summary>
-    /// Removes the result of <c>Current</c> cached for these arguments from every tier, and
-    /// tells the other processes to drop their memory copies. Returns <see langword="true"/> when a tier held it.
-    /// </summary>
-    [global::System.CodeDom.Compiler.GeneratedCode("CachedMethods.Generators", "1.0.0")]
-    public global::System.Threading.Tasks.ValueTask<bool> InvalidateCurrentAsync(string currency, global::System.Threading.CancellationToken cancellationToken = default)
-    {
-        var key = new global::CachedMethods.CacheKeyBuilder(stackalloc byte[256]);
-        try
-        {
-            key.AppendScope("rates.current"u8, ""u8, 0, "968f4ea6e32b64e5"u8);
-            key.AppendName("currency"u8);
-            key.Append(currency);
-            return _cache.DeleteAsync(key.ToCacheKey(), cancellationToken);
+            return this._cache.Delete(key.ToCacheKey());
         }
         finally
         {
@@ -97,12 +76,12 @@ public sealed partial class CachedRates : global::IRates
         var key = new global::CachedMethods.CacheKeyBuilder(stackalloc byte[256]);
         try
         {
-            key.AppendScope("IRates"u8, "Historical"u8, 0, "968f4ea6e32b64e5"u8);
+            key.AppendScope("IRates"u8, "Historical(System.String,System.DateOnly)"u8, 0, "968f4ea6e32b64e5"u8);
             key.AppendName("currency"u8);
             key.Append(currency);
             key.AppendName("day"u8);
             key.Append(day);
-            return _cache.GetOrCreate(key.Written, (Inner: _inner, currency, day), static state => state.Inner.Historical(state.currency, state.day), s_historicalOptions);
+            return this._cache.GetOrCreate(key.Written, (Inner: this._inner, currency, day), static state => state.Inner.Historical(state.currency, state.day), global::CachedRates.s_historicalOptions);
         }
         finally
         {
@@ -120,35 +99,12 @@ public sealed partial class CachedRates : global::IRates
         var key = new global::CachedMethods.CacheKeyBuilder(stackalloc byte[256]);
         try
         {
-            key.AppendScope("IRates"u8, "Historical"u8, 0, "968f4ea6e32b64e5"u8);
+            key.AppendScope("IRates"u8, "Historical(System.String,System.DateOnly)"u8, 0, "968f4ea6e32b64e5"u8);
             key.AppendName("currency"u8);
             key.Append(currency);
             key.AppendName("day"u8);
             key.Append(day);
-            return _cache.Delete(key.ToCacheKey());
-        }
-        finally
-        {
-            key.Dispose();
-        }
-    }
-
-    /// <summary>
-    /// Removes the result of <c>Historical</c> cached for these arguments from every tier, and
-    /// tells the other processes to drop their memory copies. Returns <see langword="true"/> when a tier held it.
-    /// </summary>
-    [global::System.CodeDom.Compiler.GeneratedCode("CachedMethods.Generators", "1.0.0")]
-    public global::System.Threading.Tasks.ValueTask<bool> InvalidateHistoricalAsync(string currency, global::System.DateOnly day, global::System.Threading.CancellationToken cancellationToken = default)
-    {
-        var key = new global::CachedMethods.CacheKeyBuilder(stackalloc byte[256]);
-        try
-        {
-            key.AppendScope("IRates"u8, "Historical"u8, 0, "968f4ea6e32b64e5"u8);
-            key.AppendName("currency"u8);
-            key.Append(currency);
-            key.AppendName("day"u8);
-            key.Append(day);
-            return _cache.DeleteAsync(key.ToCacheKey(), cancellationToken);
+            return this._cache.Delete(key.ToCacheKey());
         }
         finally
         {

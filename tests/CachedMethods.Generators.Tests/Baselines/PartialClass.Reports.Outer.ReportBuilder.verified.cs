@@ -17,12 +17,12 @@ partial class Outer
             var key = new global::CachedMethods.CacheKeyBuilder(stackalloc byte[256]);
             try
             {
-                key.AppendScope("Reports.Outer.ReportBuilder"u8, "Build"u8, 0, "82c373583269cadc"u8);
+                key.AppendScope("Reports.Outer.ReportBuilder"u8, "Build(System.String,System.Int32)"u8, 0, "82c373583269cadc"u8);
                 key.AppendName("title"u8);
                 key.Append(title);
                 key.AppendName("lines"u8);
                 key.Append(lines);
-                return cache.GetOrCreate(key.Written, (Self: this, title, lines), static state => state.Self.BuildCore(state.title, state.lines), s_buildOptions);
+                return cache.GetOrCreate(key.Written, (Self: this, title, lines), static state => state.Self.BuildCore(state.title, state.lines), global::Reports.Outer.ReportBuilder.s_buildOptions);
             }
             finally
             {
@@ -40,35 +40,12 @@ partial class Outer
             var key = new global::CachedMethods.CacheKeyBuilder(stackalloc byte[256]);
             try
             {
-                key.AppendScope("Reports.Outer.ReportBuilder"u8, "Build"u8, 0, "82c373583269cadc"u8);
+                key.AppendScope("Reports.Outer.ReportBuilder"u8, "Build(System.String,System.Int32)"u8, 0, "82c373583269cadc"u8);
                 key.AppendName("title"u8);
                 key.Append(title);
                 key.AppendName("lines"u8);
                 key.Append(lines);
                 return cache.Delete(key.ToCacheKey());
-            }
-            finally
-            {
-                key.Dispose();
-            }
-        }
-
-        /// <summary>
-        /// Removes the result of <c>Build</c> cached for these arguments from every tier, and
-        /// tells the other processes to drop their memory copies. Returns <see langword="true"/> when a tier held it.
-        /// </summary>
-        [global::System.CodeDom.Compiler.GeneratedCode("CachedMethods.Generators", "1.0.0")]
-        public global::System.Threading.Tasks.ValueTask<bool> InvalidateBuildAsync(string title, int lines, global::System.Threading.CancellationToken cancellationToken = default)
-        {
-            var key = new global::CachedMethods.CacheKeyBuilder(stackalloc byte[256]);
-            try
-            {
-                key.AppendScope("Reports.Outer.ReportBuilder"u8, "Build"u8, 0, "82c373583269cadc"u8);
-                key.AppendName("title"u8);
-                key.Append(title);
-                key.AppendName("lines"u8);
-                key.Append(lines);
-                return cache.DeleteAsync(key.ToCacheKey(), cancellationToken);
             }
             finally
             {
@@ -82,36 +59,15 @@ partial class Outer
             var key = new global::CachedMethods.CacheKeyBuilder(stackalloc byte[256]);
             try
             {
-                key.AppendScope("Reports.Outer.ReportBuilder"u8, "CountAsync"u8, 3, "6a174ef4d44b937a"u8);
+                key.AppendScope("Reports.Outer.ReportBuilder"u8, "CountAsync(System.String,System.Threading.CancellationToken)"u8, 3, "6a174ef4d44b937a"u8);
                 key.AppendName("title"u8);
                 key.Append(title);
                 return cache.GetOrCreateAsync(
                     key.Written,
                     (Self: this, title),
                     static (state, ct) => new global::System.Threading.Tasks.ValueTask<int>(state.Self.CountCoreAsync(state.title, ct)),
-                    s_countAsyncOptions,
+                    global::Reports.Outer.ReportBuilder.s_countAsyncOptions,
                     cancellationToken).AsTask();
-            }
-            finally
-            {
-                key.Dispose();
-            }
-        }
-
-        /// <summary>
-        /// Removes the result of <c>CountAsync</c> cached for these arguments from every tier, and
-        /// tells the other processes to drop their memory copies. Returns <see langword="true"/> when a tier held it.
-        /// </summary>
-        [global::System.CodeDom.Compiler.GeneratedCode("CachedMethods.Generators", "1.0.0")]
-        public bool InvalidateCount(string title)
-        {
-            var key = new global::CachedMethods.CacheKeyBuilder(stackalloc byte[256]);
-            try
-            {
-                key.AppendScope("Reports.Outer.ReportBuilder"u8, "CountAsync"u8, 3, "6a174ef4d44b937a"u8);
-                key.AppendName("title"u8);
-                key.Append(title);
-                return cache.Delete(key.ToCacheKey());
             }
             finally
             {
@@ -129,7 +85,7 @@ partial class Outer
             var key = new global::CachedMethods.CacheKeyBuilder(stackalloc byte[256]);
             try
             {
-                key.AppendScope("Reports.Outer.ReportBuilder"u8, "CountAsync"u8, 3, "6a174ef4d44b937a"u8);
+                key.AppendScope("Reports.Outer.ReportBuilder"u8, "CountAsync(System.String,System.Threading.CancellationToken)"u8, 3, "6a174ef4d44b937a"u8);
                 key.AppendName("title"u8);
                 key.Append(title);
                 return cache.DeleteAsync(key.ToCacheKey(), cancellationToken);
@@ -146,36 +102,15 @@ partial class Outer
             var key = new global::CachedMethods.CacheKeyBuilder(stackalloc byte[256]);
             try
             {
-                key.AppendScope("Reports.Outer.ReportBuilder"u8, "TitleAsync"u8, 0, "c3e82f70f33a4187"u8);
+                key.AppendScope("Reports.Outer.ReportBuilder"u8, "TitleAsync(System.Int32)"u8, 0, "c3e82f70f33a4187"u8);
                 key.AppendName("id"u8);
                 key.Append(id);
                 return cache.GetOrCreateAsync(
                     key.Written,
                     (Self: this, id),
                     static (state, ct) => state.Self.TitleCoreAsync(state.id),
-                    s_titleAsyncOptions,
+                    global::Reports.Outer.ReportBuilder.s_titleAsyncOptions,
                     default);
-            }
-            finally
-            {
-                key.Dispose();
-            }
-        }
-
-        /// <summary>
-        /// Removes the result of <c>TitleAsync</c> cached for these arguments from every tier, and
-        /// tells the other processes to drop their memory copies. Returns <see langword="true"/> when a tier held it.
-        /// </summary>
-        [global::System.CodeDom.Compiler.GeneratedCode("CachedMethods.Generators", "1.0.0")]
-        internal bool InvalidateTitle(int id)
-        {
-            var key = new global::CachedMethods.CacheKeyBuilder(stackalloc byte[256]);
-            try
-            {
-                key.AppendScope("Reports.Outer.ReportBuilder"u8, "TitleAsync"u8, 0, "c3e82f70f33a4187"u8);
-                key.AppendName("id"u8);
-                key.Append(id);
-                return cache.Delete(key.ToCacheKey());
             }
             finally
             {
@@ -193,7 +128,7 @@ partial class Outer
             var key = new global::CachedMethods.CacheKeyBuilder(stackalloc byte[256]);
             try
             {
-                key.AppendScope("Reports.Outer.ReportBuilder"u8, "TitleAsync"u8, 0, "c3e82f70f33a4187"u8);
+                key.AppendScope("Reports.Outer.ReportBuilder"u8, "TitleAsync(System.Int32)"u8, 0, "c3e82f70f33a4187"u8);
                 key.AppendName("id"u8);
                 key.Append(id);
                 return cache.DeleteAsync(key.ToCacheKey(), cancellationToken);
