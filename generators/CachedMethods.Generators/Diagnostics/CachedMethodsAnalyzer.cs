@@ -33,6 +33,7 @@ public sealed class CachedMethodsAnalyzer : DiagnosticAnalyzer
 
             start.RegisterSymbolAction(AnalyzeMethod, SymbolKind.Method);
             start.RegisterSymbolAction(AnalyzeType, SymbolKind.NamedType);
+            start.RegisterCompilationEndAction(end => AnalyzeSerializable(end.Compilation.Assembly, end.ReportDiagnostic, end.CancellationToken));
         });
     }
 
@@ -63,9 +64,29 @@ public sealed class CachedMethodsAnalyzer : DiagnosticAnalyzer
     /// </summary>
     private static void AnalyzeType(SymbolAnalysisContext context)
     {
+        AnalyzeSerializable(context.Symbol, context.ReportDiagnostic, context.CancellationToken);
         foreach (var diagnostic in TargetParser.InvalidatorDiagnostics((INamedTypeSymbol)context.Symbol, context.CancellationToken))
         {
             context.ReportDiagnostic(diagnostic);
+        }
+    }
+
+    /// <summary>CM0040: a type named by [CacheSerializable] on the assembly or a class that cannot round-trip exactly.</summary>
+    private static void AnalyzeSerializable(ISymbol holder, System.Action<Diagnostic> report, System.Threading.CancellationToken cancellationToken)
+    {
+        foreach (var attribute in holder.GetAttributes())
+        {
+            if (attribute.AttributeClass is not { } c || TypeFacts.MetadataName(c) != FormatterRootParser.CacheSerializableAttribute
+                || FormatterRootParser.TypeOf(attribute) is not { } type)
+            {
+                continue;
+            }
+
+            var location = attribute.ApplicationSyntaxReference?.GetSyntax(cancellationToken).GetLocation();
+            foreach (var reason in ValueShapeWalker.Walk(type, holder as IAssemblySymbol ?? holder.ContainingAssembly).Problems)
+            {
+                report(Diagnostic.Create(DiagnosticDescriptors.SerializableTypeNotStorable, location, type.ToDisplayString(), reason));
+            }
         }
     }
 }

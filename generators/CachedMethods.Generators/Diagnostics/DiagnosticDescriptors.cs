@@ -48,8 +48,8 @@ internal static class DiagnosticDescriptors
 
     public static readonly DiagnosticDescriptor ResultNotSerializable = Create(
         "CM0007",
-        "The result type cannot be stored by MessagePack",
-        "The result type '{0}' of '{1}' cannot be stored: {2}",
+        "The result type cannot be stored exactly",
+        "The result type '{0}' of '{1}' cannot be stored exactly: {2}",
         DiagnosticSeverity.Error);
 
     public static readonly DiagnosticDescriptor NegativeTtl = Create(
@@ -130,12 +130,25 @@ internal static class DiagnosticDescriptors
         "'{0}' and '{1}' would both get '{2}' with the same key parameters in '{3}', so neither gets one; rename one of the methods or change its key",
         DiagnosticSeverity.Warning);
 
+    public static readonly DiagnosticDescriptor SerializableTypeNotStorable = Create(
+        "CM0040",
+        "A [CacheSerializable] type cannot be stored exactly",
+        "'{0}' in [CacheSerializable] cannot be stored exactly: {1}",
+        DiagnosticSeverity.Error);
+
+    public static readonly DiagnosticDescriptor NoFormatterForEngineCall = Create(
+        "CM0041",
+        "A value passed to the cache has no generated formatter",
+        "'{0}' has no generated MessagePack formatter, so {1} keeps it in memory only; add [assembly: CacheSerializable(typeof({0}))]",
+        DiagnosticSeverity.Warning);
+
     public static readonly DiagnosticDescriptor[] All =
     [
         KeyParamsNameNotFound, KeyParamsDuplicate, ParameterNotInKey, ParameterNotKeyable, UnsupportedReturnType,
         UnsupportedParameter, ResultNotSerializable, NegativeTtl, TypeNotPartial, NoCachingSurface,
         MissingCacheManager, MissingCoreMethod, GenericNotSupported, KeyParamMarkedNotCacheKey, NegativeDuration,
         RefreshAheadOutOfRange, InvalidTag, SoftTimeoutWithoutFailSafe, InvalidatorNameTaken, InvalidatorSignatureCollision,
+        SerializableTypeNotStorable, NoFormatterForEngineCall,
     ];
 
     private static DiagnosticDescriptor Create(string id, string title, string message, DiagnosticSeverity severity) =>

@@ -30,7 +30,7 @@ public sealed partial class CachedLayoutService : global::Shapes.ILayoutService
         var key = new global::CachedMethods.CacheKeyBuilder(stackalloc byte[256]);
         try
         {
-            key.AppendScope("Shapes.ILayoutService"u8, "Render"u8, 0, "c3e82f70f33a4187"u8);
+            key.AppendScope("Shapes.ILayoutService"u8, "Render"u8, 0, "0983c48586d6ddd6"u8);
             key.AppendName("layout"u8);
             WriteKey(ref key, layout);
             key.AppendName("sizes"u8);
@@ -145,7 +145,7 @@ public sealed partial class CachedLayoutService : global::Shapes.ILayoutService
         var key = new global::CachedMethods.CacheKeyBuilder(stackalloc byte[256]);
         try
         {
-            key.AppendScope("Shapes.ILayoutService"u8, "Render"u8, 0, "c3e82f70f33a4187"u8);
+            key.AppendScope("Shapes.ILayoutService"u8, "Render"u8, 0, "0983c48586d6ddd6"u8);
             key.AppendName("layout"u8);
             WriteKey(ref key, layout);
             key.AppendName("sizes"u8);
@@ -254,7 +254,7 @@ public sealed partial class CachedLayoutService : global::Shapes.ILayoutService
         var key = new global::CachedMethods.CacheKeyBuilder(stackalloc byte[256]);
         try
         {
-            key.AppendScope("Shapes.ILayoutService"u8, "Render"u8, 0, "c3e82f70f33a4187"u8);
+            key.AppendScope("Shapes.ILayoutService"u8, "Render"u8, 0, "0983c48586d6ddd6"u8);
             key.AppendName("layout"u8);
             WriteKey(ref key, layout);
             key.AppendName("sizes"u8);

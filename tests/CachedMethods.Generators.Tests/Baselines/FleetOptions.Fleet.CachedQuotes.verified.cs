@@ -42,7 +42,7 @@ public sealed partial class CachedQuotes : global::Fleet.IQuotes
         var key = new global::CachedMethods.CacheKeyBuilder(stackalloc byte[256]);
         try
         {
-            key.AppendScope("Fleet.IQuotes"u8, "GetAsync"u8, 0, "6ef296573f1b59e2"u8);
+            key.AppendScope("Fleet.IQuotes"u8, "GetAsync"u8, 0, "e6ca82dee82ccf93"u8);
             key.AppendName("symbol"u8);
             key.Append(symbol);
             if (_cache.TryGetMemory<global::Fleet.Quote>(key.Written, out var hit))
@@ -73,7 +73,7 @@ public sealed partial class CachedQuotes : global::Fleet.IQuotes
         var key = new global::CachedMethods.CacheKeyBuilder(stackalloc byte[256]);
         try
         {
-            key.AppendScope("Fleet.IQuotes"u8, "GetAsync"u8, 0, "6ef296573f1b59e2"u8);
+            key.AppendScope("Fleet.IQuotes"u8, "GetAsync"u8, 0, "e6ca82dee82ccf93"u8);
             key.AppendName("symbol"u8);
             key.Append(symbol);
             return _cache.Delete(key.ToCacheKey());
@@ -94,7 +94,7 @@ public sealed partial class CachedQuotes : global::Fleet.IQuotes
         var key = new global::CachedMethods.CacheKeyBuilder(stackalloc byte[256]);
         try
         {
-            key.AppendScope("Fleet.IQuotes"u8, "GetAsync"u8, 0, "6ef296573f1b59e2"u8);
+            key.AppendScope("Fleet.IQuotes"u8, "GetAsync"u8, 0, "e6ca82dee82ccf93"u8);
             key.AppendName("symbol"u8);
             key.Append(symbol);
             return _cache.DeleteAsync(key.ToCacheKey(), cancellationToken);
@@ -111,7 +111,7 @@ public sealed partial class CachedQuotes : global::Fleet.IQuotes
         var key = new global::CachedMethods.CacheKeyBuilder(stackalloc byte[256]);
         try
         {
-            key.AppendScope("Fleet.IQuotes"u8, "Last"u8, 0, "6ef296573f1b59e2"u8);
+            key.AppendScope("Fleet.IQuotes"u8, "Last"u8, 0, "e6ca82dee82ccf93"u8);
             key.AppendName("symbol"u8);
             key.Append(symbol);
             if (_cache.TryGetMemory<global::Fleet.Quote>(key.Written, out var hit))
@@ -137,7 +137,7 @@ public sealed partial class CachedQuotes : global::Fleet.IQuotes
         var key = new global::CachedMethods.CacheKeyBuilder(stackalloc byte[256]);
         try
         {
-            key.AppendScope("Fleet.IQuotes"u8, "Last"u8, 0, "6ef296573f1b59e2"u8);
+            key.AppendScope("Fleet.IQuotes"u8, "Last"u8, 0, "e6ca82dee82ccf93"u8);
             key.AppendName("symbol"u8);
             key.Append(symbol);
             return _cache.Delete(key.ToCacheKey());
@@ -158,7 +158,7 @@ public sealed partial class CachedQuotes : global::Fleet.IQuotes
         var key = new global::CachedMethods.CacheKeyBuilder(stackalloc byte[256]);
         try
         {
-            key.AppendScope("Fleet.IQuotes"u8, "Last"u8, 0, "6ef296573f1b59e2"u8);
+            key.AppendScope("Fleet.IQuotes"u8, "Last"u8, 0, "e6ca82dee82ccf93"u8);
             key.AppendName("symbol"u8);
             key.Append(symbol);
             return _cache.DeleteAsync(key.ToCacheKey(), cancellationToken);
@@ -175,7 +175,7 @@ public sealed partial class CachedQuotes : global::Fleet.IQuotes
         var key = new global::CachedMethods.CacheKeyBuilder(stackalloc byte[256]);
         try
         {
-            key.AppendScope("Fleet.IQuotes"u8, "Count"u8, 0, "6a174ef4d44b937a"u8);
+            key.AppendScope("Fleet.IQuotes"u8, "Count"u8, 0, "6a1a38993bacffdd"u8);
             key.AppendName("value"u8);
             key.Append(value);
             if (_cache.TryGetMemory<int>(key.Written, out var hit))
@@ -201,7 +201,7 @@ public sealed partial class CachedQuotes : global::Fleet.IQuotes
         var key = new global::CachedMethods.CacheKeyBuilder(stackalloc byte[256]);
         try
         {
-            key.AppendScope("Fleet.IQuotes"u8, "Count"u8, 0, "6a174ef4d44b937a"u8);
+            key.AppendScope("Fleet.IQuotes"u8, "Count"u8, 0, "6a1a38993bacffdd"u8);
             key.AppendName("value"u8);
             key.Append(value);
             return _cache.Delete(key.ToCacheKey());
@@ -222,7 +222,7 @@ public sealed partial class CachedQuotes : global::Fleet.IQuotes
         var key = new global::CachedMethods.CacheKeyBuilder(stackalloc byte[256]);
         try
         {
-            key.AppendScope("Fleet.IQuotes"u8, "Count"u8, 0, "6a174ef4d44b937a"u8);
+            key.AppendScope("Fleet.IQuotes"u8, "Count"u8, 0, "6a1a38993bacffdd"u8);
             key.AppendName("value"u8);
             key.Append(value);
             return _cache.DeleteAsync(key.ToCacheKey(), cancellationToken);
@@ -239,7 +239,7 @@ public sealed partial class CachedQuotes : global::Fleet.IQuotes
         var key = new global::CachedMethods.CacheKeyBuilder(stackalloc byte[256]);
         try
         {
-            key.AppendScope("Fleet.IQuotes"u8, "Count"u8, 0, "6a174ef4d44b937a"u8);
+            key.AppendScope("Fleet.IQuotes"u8, "Count"u8, 0, "6a1a38993bacffdd"u8);
             key.AppendName("value"u8);
             key.Append(value);
             if (_cache.TryGetMemory<int>(key.Written, out var hit))
@@ -265,7 +265,7 @@ public sealed partial class CachedQuotes : global::Fleet.IQuotes
         var key = new global::CachedMethods.CacheKeyBuilder(stackalloc byte[256]);
         try
         {
-            key.AppendScope("Fleet.IQuotes"u8, "Count"u8, 0, "6a174ef4d44b937a"u8);
+            key.AppendScope("Fleet.IQuotes"u8, "Count"u8, 0, "6a1a38993bacffdd"u8);
             key.AppendName("value"u8);
             key.Append(value);
             return _cache.Delete(key.ToCacheKey());
@@ -286,7 +286,7 @@ public sealed partial class CachedQuotes : global::Fleet.IQuotes
         var key = new global::CachedMethods.CacheKeyBuilder(stackalloc byte[256]);
         try
         {
-            key.AppendScope("Fleet.IQuotes"u8, "Count"u8, 0, "6a174ef4d44b937a"u8);
+            key.AppendScope("Fleet.IQuotes"u8, "Count"u8, 0, "6a1a38993bacffdd"u8);
             key.AppendName("value"u8);
             key.Append(value);
             return _cache.DeleteAsync(key.ToCacheKey(), cancellationToken);

@@ -14,7 +14,7 @@ partial class QuoteFeed
         var key = new global::CachedMethods.CacheKeyBuilder(stackalloc byte[256]);
         try
         {
-            key.AppendScope("Fleet.QuoteFeed"u8, "FetchAsync"u8, 0, "6ef296573f1b59e2"u8);
+            key.AppendScope("Fleet.QuoteFeed"u8, "FetchAsync"u8, 0, "e6ca82dee82ccf93"u8);
             key.AppendName("symbol"u8);
             key.Append(symbol);
             key.AppendName("cancellationToken"u8);
@@ -47,7 +47,7 @@ partial class QuoteFeed
         var key = new global::CachedMethods.CacheKeyBuilder(stackalloc byte[256]);
         try
         {
-            key.AppendScope("Fleet.QuoteFeed"u8, "FetchAsync"u8, 0, "6ef296573f1b59e2"u8);
+            key.AppendScope("Fleet.QuoteFeed"u8, "FetchAsync"u8, 0, "e6ca82dee82ccf93"u8);
             key.AppendName("symbol"u8);
             key.Append(symbol);
             key.AppendName("cancellationToken"u8);
@@ -70,7 +70,7 @@ partial class QuoteFeed
         var key = new global::CachedMethods.CacheKeyBuilder(stackalloc byte[256]);
         try
         {
-            key.AppendScope("Fleet.QuoteFeed"u8, "FetchAsync"u8, 0, "6ef296573f1b59e2"u8);
+            key.AppendScope("Fleet.QuoteFeed"u8, "FetchAsync"u8, 0, "e6ca82dee82ccf93"u8);
             key.AppendName("symbol"u8);
             key.Append(symbol);
             key.AppendName("cancellationToken"u8);
@@ -89,7 +89,7 @@ partial class QuoteFeed
         var key = new global::CachedMethods.CacheKeyBuilder(stackalloc byte[256]);
         try
         {
-            key.AppendScope("Fleet.QuoteFeed"u8, "Normalize"u8, 0, "c3e82f70f33a4187"u8);
+            key.AppendScope("Fleet.QuoteFeed"u8, "Normalize"u8, 0, "0983c48586d6ddd6"u8);
             key.AppendName("symbol"u8);
             key.Append(symbol);
             if (Shared.TryGetMemory<string>(key.Written, out var hit))
@@ -115,7 +115,7 @@ partial class QuoteFeed
         var key = new global::CachedMethods.CacheKeyBuilder(stackalloc byte[256]);
         try
         {
-            key.AppendScope("Fleet.QuoteFeed"u8, "Normalize"u8, 0, "c3e82f70f33a4187"u8);
+            key.AppendScope("Fleet.QuoteFeed"u8, "Normalize"u8, 0, "0983c48586d6ddd6"u8);
             key.AppendName("symbol"u8);
             key.Append(symbol);
             return Shared.Delete(key.ToCacheKey());
@@ -136,7 +136,7 @@ partial class QuoteFeed
         var key = new global::CachedMethods.CacheKeyBuilder(stackalloc byte[256]);
         try
         {
-            key.AppendScope("Fleet.QuoteFeed"u8, "Normalize"u8, 0, "c3e82f70f33a4187"u8);
+            key.AppendScope("Fleet.QuoteFeed"u8, "Normalize"u8, 0, "0983c48586d6ddd6"u8);
             key.AppendName("symbol"u8);
             key.Append(symbol);
             return Shared.DeleteAsync(key.ToCacheKey(), cancellationToken);

@@ -30,7 +30,7 @@ public sealed partial class CachedGeocoder : global::Geo.IGeocoder
         var key = new global::CachedMethods.CacheKeyBuilder(stackalloc byte[256]);
         try
         {
-            key.AppendScope("Geo.Geocoder"u8, "Locate"u8, 0, "c3e82f70f33a4187"u8);
+            key.AppendScope("Geo.Geocoder"u8, "Locate"u8, 0, "0983c48586d6ddd6"u8);
             key.AppendName("city"u8);
             key.Append(city);
             if (_cache.TryGetMemory<string>(key.Written, out var hit))
@@ -56,7 +56,7 @@ public sealed partial class CachedGeocoder : global::Geo.IGeocoder
         var key = new global::CachedMethods.CacheKeyBuilder(stackalloc byte[256]);
         try
         {
-            key.AppendScope("Geo.Geocoder"u8, "Locate"u8, 0, "c3e82f70f33a4187"u8);
+            key.AppendScope("Geo.Geocoder"u8, "Locate"u8, 0, "0983c48586d6ddd6"u8);
             key.AppendName("city"u8);
             key.Append(city);
             return _cache.Delete(key.ToCacheKey());
@@ -77,7 +77,7 @@ public sealed partial class CachedGeocoder : global::Geo.IGeocoder
         var key = new global::CachedMethods.CacheKeyBuilder(stackalloc byte[256]);
         try
         {
-            key.AppendScope("Geo.Geocoder"u8, "Locate"u8, 0, "c3e82f70f33a4187"u8);
+            key.AppendScope("Geo.Geocoder"u8, "Locate"u8, 0, "0983c48586d6ddd6"u8);
             key.AppendName("city"u8);
             key.Append(city);
             return _cache.DeleteAsync(key.ToCacheKey(), cancellationToken);

@@ -32,7 +32,7 @@ public sealed partial class CachedOcrService : global::Ocr.IOcrService
         var key = new global::CachedMethods.CacheKeyBuilder(stackalloc byte[256]);
         try
         {
-            key.AppendScope("Ocr.IOcrService"u8, "RecognizeAsync"u8, 0, "a310708d8e42e940"u8);
+            key.AppendScope("Ocr.IOcrService"u8, "RecognizeAsync"u8, 0, "6de6149f72629fd5"u8);
             key.AppendName("documentHash"u8);
             key.Append(documentHash);
             key.AppendName("dpi"u8);
@@ -65,7 +65,7 @@ public sealed partial class CachedOcrService : global::Ocr.IOcrService
         var key = new global::CachedMethods.CacheKeyBuilder(stackalloc byte[256]);
         try
         {
-            key.AppendScope("Ocr.IOcrService"u8, "RecognizeAsync"u8, 0, "a310708d8e42e940"u8);
+            key.AppendScope("Ocr.IOcrService"u8, "RecognizeAsync"u8, 0, "6de6149f72629fd5"u8);
             key.AppendName("documentHash"u8);
             key.Append(documentHash);
             key.AppendName("dpi"u8);
@@ -88,7 +88,7 @@ public sealed partial class CachedOcrService : global::Ocr.IOcrService
         var key = new global::CachedMethods.CacheKeyBuilder(stackalloc byte[256]);
         try
         {
-            key.AppendScope("Ocr.IOcrService"u8, "RecognizeAsync"u8, 0, "a310708d8e42e940"u8);
+            key.AppendScope("Ocr.IOcrService"u8, "RecognizeAsync"u8, 0, "6de6149f72629fd5"u8);
             key.AppendName("documentHash"u8);
             key.Append(documentHash);
             key.AppendName("dpi"u8);
@@ -107,7 +107,7 @@ public sealed partial class CachedOcrService : global::Ocr.IOcrService
         var key = new global::CachedMethods.CacheKeyBuilder(stackalloc byte[256]);
         try
         {
-            key.AppendScope("Ocr.IOcrService"u8, "ReadPageAsync"u8, 2, "a310708d8e42e940"u8);
+            key.AppendScope("Ocr.IOcrService"u8, "ReadPageAsync"u8, 2, "6de6149f72629fd5"u8);
             key.AppendName("documentHash"u8);
             key.Append(documentHash);
             if (_cache.TryGetMemory<global::Ocr.OcrResult>(key.Written, out var hit))
@@ -138,7 +138,7 @@ public sealed partial class CachedOcrService : global::Ocr.IOcrService
         var key = new global::CachedMethods.CacheKeyBuilder(stackalloc byte[256]);
         try
         {
-            key.AppendScope("Ocr.IOcrService"u8, "ReadPageAsync"u8, 2, "a310708d8e42e940"u8);
+            key.AppendScope("Ocr.IOcrService"u8, "ReadPageAsync"u8, 2, "6de6149f72629fd5"u8);
             key.AppendName("documentHash"u8);
             key.Append(documentHash);
             return _cache.Delete(key.ToCacheKey());
@@ -159,7 +159,7 @@ public sealed partial class CachedOcrService : global::Ocr.IOcrService
         var key = new global::CachedMethods.CacheKeyBuilder(stackalloc byte[256]);
         try
         {
-            key.AppendScope("Ocr.IOcrService"u8, "ReadPageAsync"u8, 2, "a310708d8e42e940"u8);
+            key.AppendScope("Ocr.IOcrService"u8, "ReadPageAsync"u8, 2, "6de6149f72629fd5"u8);
             key.AppendName("documentHash"u8);
             key.Append(documentHash);
             return _cache.DeleteAsync(key.ToCacheKey(), cancellationToken);
@@ -176,7 +176,7 @@ public sealed partial class CachedOcrService : global::Ocr.IOcrService
         var key = new global::CachedMethods.CacheKeyBuilder(stackalloc byte[256]);
         try
         {
-            key.AppendScope("Ocr.IOcrService"u8, "CountWords"u8, 0, "6a174ef4d44b937a"u8);
+            key.AppendScope("Ocr.IOcrService"u8, "CountWords"u8, 0, "6a1a38993bacffdd"u8);
             key.AppendName("text"u8);
             key.Append(text);
             key.AppendName("ignoreCase"u8);
@@ -204,7 +204,7 @@ public sealed partial class CachedOcrService : global::Ocr.IOcrService
         var key = new global::CachedMethods.CacheKeyBuilder(stackalloc byte[256]);
         try
         {
-            key.AppendScope("Ocr.IOcrService"u8, "CountWords"u8, 0, "6a174ef4d44b937a"u8);
+            key.AppendScope("Ocr.IOcrService"u8, "CountWords"u8, 0, "6a1a38993bacffdd"u8);
             key.AppendName("text"u8);
             key.Append(text);
             key.AppendName("ignoreCase"u8);
@@ -227,7 +227,7 @@ public sealed partial class CachedOcrService : global::Ocr.IOcrService
         var key = new global::CachedMethods.CacheKeyBuilder(stackalloc byte[256]);
         try
         {
-            key.AppendScope("Ocr.IOcrService"u8, "CountWords"u8, 0, "6a174ef4d44b937a"u8);
+            key.AppendScope("Ocr.IOcrService"u8, "CountWords"u8, 0, "6a1a38993bacffdd"u8);
             key.AppendName("text"u8);
             key.Append(text);
             key.AppendName("ignoreCase"u8);

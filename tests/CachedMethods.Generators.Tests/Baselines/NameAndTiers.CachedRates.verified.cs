@@ -29,7 +29,7 @@ public sealed partial class CachedRates : global::IRates
         var key = new global::CachedMethods.CacheKeyBuilder(stackalloc byte[256]);
         try
         {
-            key.AppendScope("rates.current"u8, ""u8, 0, "968f4ea6e32b64e5"u8);
+            key.AppendScope("rates.current"u8, ""u8, 0, "9a8e6f0429b670ca"u8);
             key.AppendName("currency"u8);
             key.Append(currency);
             if (_cache.TryGetMemory<decimal>(key.Written, out var hit))
@@ -55,7 +55,7 @@ public sealed partial class CachedRates : global::IRates
         var key = new global::CachedMethods.CacheKeyBuilder(stackalloc byte[256]);
         try
         {
-            key.AppendScope("rates.current"u8, ""u8, 0, "968f4ea6e32b64e5"u8);
+            key.AppendScope("rates.current"u8, ""u8, 0, "9a8e6f0429b670ca"u8);
             key.AppendName("currency"u8);
             key.Append(currency);
             return _cache.Delete(key.ToCacheKey());
@@ -76,7 +76,7 @@ public sealed partial class CachedRates : global::IRates
         var key = new global::CachedMethods.CacheKeyBuilder(stackalloc byte[256]);
         try
         {
-            key.AppendScope("rates.current"u8, ""u8, 0, "968f4ea6e32b64e5"u8);
+            key.AppendScope("rates.current"u8, ""u8, 0, "9a8e6f0429b670ca"u8);
             key.AppendName("currency"u8);
             key.Append(currency);
             return _cache.DeleteAsync(key.ToCacheKey(), cancellationToken);
@@ -93,7 +93,7 @@ public sealed partial class CachedRates : global::IRates
         var key = new global::CachedMethods.CacheKeyBuilder(stackalloc byte[256]);
         try
         {
-            key.AppendScope("IRates"u8, "Historical"u8, 0, "968f4ea6e32b64e5"u8);
+            key.AppendScope("IRates"u8, "Historical"u8, 0, "9a8e6f0429b670ca"u8);
             key.AppendName("currency"u8);
             key.Append(currency);
             key.AppendName("day"u8);
@@ -117,7 +117,7 @@ public sealed partial class CachedRates : global::IRates
         var key = new global::CachedMethods.CacheKeyBuilder(stackalloc byte[256]);
         try
         {
-            key.AppendScope("IRates"u8, "Historical"u8, 0, "968f4ea6e32b64e5"u8);
+            key.AppendScope("IRates"u8, "Historical"u8, 0, "9a8e6f0429b670ca"u8);
             key.AppendName("currency"u8);
             key.Append(currency);
             key.AppendName("day"u8);
@@ -140,7 +140,7 @@ public sealed partial class CachedRates : global::IRates
         var key = new global::CachedMethods.CacheKeyBuilder(stackalloc byte[256]);
         try
         {
-            key.AppendScope("IRates"u8, "Historical"u8, 0, "968f4ea6e32b64e5"u8);
+            key.AppendScope("IRates"u8, "Historical"u8, 0, "9a8e6f0429b670ca"u8);
             key.AppendName("currency"u8);
             key.Append(currency);
             key.AppendName("day"u8);

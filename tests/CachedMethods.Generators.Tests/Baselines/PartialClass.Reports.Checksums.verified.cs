@@ -14,7 +14,7 @@ partial class Checksums
         var key = new global::CachedMethods.CacheKeyBuilder(stackalloc byte[256]);
         try
         {
-            key.AppendScope("Reports.Checksums"u8, "Of"u8, 0, "c3e82f70f33a4187"u8);
+            key.AppendScope("Reports.Checksums"u8, "Of"u8, 0, "0983c48586d6ddd6"u8);
             key.AppendName("content"u8);
             key.Append(content);
             if (cache.TryGetMemory<string>(key.Written, out var hit))
@@ -41,7 +41,7 @@ partial class Checksums
         var key = new global::CachedMethods.CacheKeyBuilder(stackalloc byte[256]);
         try
         {
-            key.AppendScope("Reports.Checksums"u8, "Of"u8, 0, "c3e82f70f33a4187"u8);
+            key.AppendScope("Reports.Checksums"u8, "Of"u8, 0, "0983c48586d6ddd6"u8);
             key.AppendName("content"u8);
             key.Append(content);
             return cache.Delete(key.ToCacheKey());
@@ -63,7 +63,7 @@ partial class Checksums
         var key = new global::CachedMethods.CacheKeyBuilder(stackalloc byte[256]);
         try
         {
-            key.AppendScope("Reports.Checksums"u8, "Of"u8, 0, "c3e82f70f33a4187"u8);
+            key.AppendScope("Reports.Checksums"u8, "Of"u8, 0, "0983c48586d6ddd6"u8);
             key.AppendName("content"u8);
             key.Append(content);
             return cache.DeleteAsync(key.ToCacheKey(), cancellationToken);

@@ -17,7 +17,7 @@ partial class Outer
             var key = new global::CachedMethods.CacheKeyBuilder(stackalloc byte[256]);
             try
             {
-                key.AppendScope("Reports.Outer.ReportBuilder"u8, "Build"u8, 0, "82c373583269cadc"u8);
+                key.AppendScope("Reports.Outer.ReportBuilder"u8, "Build"u8, 0, "ca593d60d0759167"u8);
                 key.AppendName("title"u8);
                 key.Append(title);
                 key.AppendName("lines"u8);
@@ -45,7 +45,7 @@ partial class Outer
             var key = new global::CachedMethods.CacheKeyBuilder(stackalloc byte[256]);
             try
             {
-                key.AppendScope("Reports.Outer.ReportBuilder"u8, "Build"u8, 0, "82c373583269cadc"u8);
+                key.AppendScope("Reports.Outer.ReportBuilder"u8, "Build"u8, 0, "ca593d60d0759167"u8);
                 key.AppendName("title"u8);
                 key.Append(title);
                 key.AppendName("lines"u8);
@@ -68,7 +68,7 @@ partial class Outer
             var key = new global::CachedMethods.CacheKeyBuilder(stackalloc byte[256]);
             try
             {
-                key.AppendScope("Reports.Outer.ReportBuilder"u8, "Build"u8, 0, "82c373583269cadc"u8);
+                key.AppendScope("Reports.Outer.ReportBuilder"u8, "Build"u8, 0, "ca593d60d0759167"u8);
                 key.AppendName("title"u8);
                 key.Append(title);
                 key.AppendName("lines"u8);
@@ -87,7 +87,7 @@ partial class Outer
             var key = new global::CachedMethods.CacheKeyBuilder(stackalloc byte[256]);
             try
             {
-                key.AppendScope("Reports.Outer.ReportBuilder"u8, "CountAsync"u8, 3, "6a174ef4d44b937a"u8);
+                key.AppendScope("Reports.Outer.ReportBuilder"u8, "CountAsync"u8, 3, "6a1a38993bacffdd"u8);
                 key.AppendName("title"u8);
                 key.Append(title);
                 if (cache.TryGetMemory<int>(key.Written, out var hit))
@@ -118,7 +118,7 @@ partial class Outer
             var key = new global::CachedMethods.CacheKeyBuilder(stackalloc byte[256]);
             try
             {
-                key.AppendScope("Reports.Outer.ReportBuilder"u8, "CountAsync"u8, 3, "6a174ef4d44b937a"u8);
+                key.AppendScope("Reports.Outer.ReportBuilder"u8, "CountAsync"u8, 3, "6a1a38993bacffdd"u8);
                 key.AppendName("title"u8);
                 key.Append(title);
                 return cache.Delete(key.ToCacheKey());
@@ -139,7 +139,7 @@ partial class Outer
             var key = new global::CachedMethods.CacheKeyBuilder(stackalloc byte[256]);
             try
             {
-                key.AppendScope("Reports.Outer.ReportBuilder"u8, "CountAsync"u8, 3, "6a174ef4d44b937a"u8);
+                key.AppendScope("Reports.Outer.ReportBuilder"u8, "CountAsync"u8, 3, "6a1a38993bacffdd"u8);
                 key.AppendName("title"u8);
                 key.Append(title);
                 return cache.DeleteAsync(key.ToCacheKey(), cancellationToken);
@@ -156,7 +156,7 @@ partial class Outer
             var key = new global::CachedMethods.CacheKeyBuilder(stackalloc byte[256]);
             try
             {
-                key.AppendScope("Reports.Outer.ReportBuilder"u8, "TitleAsync"u8, 0, "c3e82f70f33a4187"u8);
+                key.AppendScope("Reports.Outer.ReportBuilder"u8, "TitleAsync"u8, 0, "0983c48586d6ddd6"u8);
                 key.AppendName("id"u8);
                 key.Append(id);
                 if (cache.TryGetMemory<string>(key.Written, out var hit))
@@ -187,7 +187,7 @@ partial class Outer
             var key = new global::CachedMethods.CacheKeyBuilder(stackalloc byte[256]);
             try
             {
-                key.AppendScope("Reports.Outer.ReportBuilder"u8, "TitleAsync"u8, 0, "c3e82f70f33a4187"u8);
+                key.AppendScope("Reports.Outer.ReportBuilder"u8, "TitleAsync"u8, 0, "0983c48586d6ddd6"u8);
                 key.AppendName("id"u8);
                 key.Append(id);
                 return cache.Delete(key.ToCacheKey());
@@ -208,7 +208,7 @@ partial class Outer
             var key = new global::CachedMethods.CacheKeyBuilder(stackalloc byte[256]);
             try
             {
-                key.AppendScope("Reports.Outer.ReportBuilder"u8, "TitleAsync"u8, 0, "c3e82f70f33a4187"u8);
+                key.AppendScope("Reports.Outer.ReportBuilder"u8, "TitleAsync"u8, 0, "0983c48586d6ddd6"u8);
                 key.AppendName("id"u8);
                 key.Append(id);
                 return cache.DeleteAsync(key.ToCacheKey(), cancellationToken);
