@@ -29,6 +29,7 @@ public sealed partial class RedisCacheStore : ICacheStore, ICacheCoordinator
     private readonly ILogger _logger;
     private readonly bool _ownsConnection;
     private readonly RedisPrefixClearer _clearer;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, byte> _reportedDenials = new(StringComparer.Ordinal);
     private int _reportedDown;
     private int _disposed;
 
@@ -78,6 +79,7 @@ public sealed partial class RedisCacheStore : ICacheStore, ICacheCoordinator
         _clearer = new RedisPrefixClearer(connection, _database, keyPrefix, _logger);
         _connection.ConnectionFailed += OnConnectionFailed;
         _connection.ConnectionRestored += OnConnectionRestored;
+        _connection.ErrorMessage += OnErrorMessage;
     }
 
     /// <summary>The multiplexer this store talks through, for features that need the same connection (pub/sub).</summary>
@@ -183,6 +185,7 @@ public sealed partial class RedisCacheStore : ICacheStore, ICacheCoordinator
 
         _connection.ConnectionFailed -= OnConnectionFailed;
         _connection.ConnectionRestored -= OnConnectionRestored;
+        _connection.ErrorMessage -= OnErrorMessage;
         await UnsubscribeAsync();
         if (_ownsConnection)
         {
@@ -218,15 +221,61 @@ public sealed partial class RedisCacheStore : ICacheStore, ICacheCoordinator
         var connection = ConnectionMultiplexer.Connect(options);
         if (!connection.IsConnected)
         {
-            // The multiplexer raises no event for a first attempt that fails, so say it here.
-            RedisLog.NotConnectedAtStartup(logger, string.Join(", ", options.EndPoints.Select(EndPointCollection.ToString)));
+            // The multiplexer raises no event for a first attempt that fails, so say it here, and say
+            // whether the server refused the credentials: that is a configuration error, not an outage.
+            var endpoints = string.Join(", ", options.EndPoints.Select(EndPointCollection.ToString));
+            var failure = ProbeFailure(connection);
+            if (RedisFailures.AuthenticationError(failure) is { } reason)
+            {
+                RedisLog.AuthenticationFailed(logger, endpoints, reason);
+            }
+            else if (RedisFailures.TlsError(failure) is { } tlsReason)
+            {
+                RedisLog.TlsFailed(logger, endpoints, tlsReason);
+            }
+            else
+            {
+                RedisLog.NotConnectedAtStartup(logger, endpoints);
+            }
         }
 
         return connection;
     }
 
+    private static Exception? ProbeFailure(ConnectionMultiplexer connection)
+    {
+        try
+        {
+            // Fails at once while disconnected (BacklogPolicy.FailFast), carrying the handshake's error.
+            connection.GetDatabase().Ping();
+            return null;
+        }
+        catch (Exception ex) when (ex is RedisException or TimeoutException)
+        {
+            return ex;
+        }
+    }
+
+    private void OnErrorMessage(object? sender, RedisErrorEventArgs e)
+    {
+        if (RedisFailures.DeniedCommand(e.Message) is { } command && _reportedDenials.Count < 64 && _reportedDenials.TryAdd(command, 0))
+        {
+            RedisLog.CommandDenied(_logger, command, e.Message);
+        }
+    }
+
     private void OnConnectionFailed(object? sender, ConnectionFailedEventArgs e)
     {
+        if (e.FailureType == ConnectionFailureType.AuthenticationFailure || RedisFailures.AuthenticationError(e.Exception) is not null)
+        {
+            if (Interlocked.Exchange(ref _reportedDown, 1) == 0)
+            {
+                RedisLog.AuthenticationFailed(_logger, e.EndPoint?.ToString() ?? "?", RedisFailures.AuthenticationError(e.Exception) ?? e.FailureType.ToString());
+            }
+
+            return;
+        }
+
         // One warning per outage; the reconnect attempts that follow log at Debug.
         if (Interlocked.Exchange(ref _reportedDown, 1) == 0)
         {

@@ -26,16 +26,15 @@ public sealed partial class CacheManager
     public ValueTask<T> GetOrCreateAsync<TState, T>(string key, TState state, Func<TState, CancellationToken, ValueTask<T>> factory, CacheEntryOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(key);
+        ArgumentNullException.ThrowIfNull(factory);
         var builder = new CacheKeyBuilder(stackalloc byte[256]);
         try
         {
             builder.AppendRawKey(key);
-            if (UsesMemory(options) && TryGetMemory(builder.Written, out T value))
-            {
-                return new ValueTask<T>(value);
-            }
-
-            return GetOrCreateCoreAsync(builder.ToCacheKey(), state, factory, WithPrefixTags(key, options ?? _defaultEntryOptions), cancellationToken);
+            var found = ProbeMemory(builder.Written, KeyHash.Compute(builder.Written), options, out T cached);
+            return found == MemoryLookup.Fresh
+                ? new ValueTask<T>(cached)
+                : ResolveAsync(builder.ToCacheKey(), state, factory, PrefixTags.AddTo(key, options ?? _defaultEntryOptions), found, cached, cancellationToken);
         }
         finally
         {
@@ -43,17 +42,29 @@ public sealed partial class CacheManager
         }
     }
 
-    /// <summary>The <see cref="CacheKey"/> form that generated wrappers call after their own memory check.</summary>
+    /// <summary>The <see cref="CacheKey"/> form: for keys built once and reused.</summary>
     public ValueTask<T> GetOrCreateAsync<TState, T>(CacheKey key, TState state, Func<TState, CancellationToken, ValueTask<T>> factory, CacheEntryOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(key);
         ArgumentNullException.ThrowIfNull(factory);
-        if (UsesMemory(options) && TryGetMemory(key.Canonical, out T value))
-        {
-            return new ValueTask<T>(value);
-        }
+        var found = ProbeMemory(key.Canonical, key.Hash, options, out T cached);
+        return found == MemoryLookup.Fresh
+            ? new ValueTask<T>(cached)
+            : ResolveAsync(key, state, factory, options ?? _defaultEntryOptions, found, cached, cancellationToken);
+    }
 
-        return GetOrCreateCoreAsync(key, state, factory, options ?? _defaultEntryOptions, cancellationToken);
+    /// <summary>
+    /// The form generated wrappers call with a key written on the stack by a <see cref="CacheKeyBuilder"/>:
+    /// the memory tier is probed once, and a hit allocates nothing. Only a miss copies the key to the heap.
+    /// </summary>
+    public ValueTask<T> GetOrCreateAsync<TState, T>(ReadOnlySpan<byte> canonicalKey, TState state, Func<TState, CancellationToken, ValueTask<T>> factory, CacheEntryOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(factory);
+        var hash = KeyHash.Compute(canonicalKey);
+        var found = ProbeMemory(canonicalKey, hash, options, out T cached);
+        return found == MemoryLookup.Fresh
+            ? new ValueTask<T>(cached)
+            : ResolveAsync(new CacheKey(canonicalKey.ToArray()), state, factory, options ?? _defaultEntryOptions, found, cached, cancellationToken);
     }
 
     /// <summary>
@@ -63,161 +74,48 @@ public sealed partial class CacheManager
     public T GetOrCreate<T>(string key, Func<T> factory, CacheEntryOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(factory);
-        return GetOrCreate(CacheKey.FromString(key), factory, static f => f(), WithPrefixTags(key, options ?? _defaultEntryOptions));
+        return GetOrCreate(CacheKey.FromString(key), factory, static f => f(), PrefixTags.AddTo(key, options ?? _defaultEntryOptions));
     }
 
     /// <summary>The synchronous form, with state for a static factory.</summary>
-    /// <remarks>Refresh-ahead, fail-safe timeouts and distributed single-flight need the asynchronous form.</remarks>
+    /// <remarks>
+    /// Refresh-ahead, fail-safe timeouts and distributed single-flight need the asynchronous form: here an
+    /// entry due for refresh is served as it is until it expires.
+    /// </remarks>
     public T GetOrCreate<TState, T>(CacheKey key, TState state, Func<TState, T> factory, CacheEntryOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(key);
         ArgumentNullException.ThrowIfNull(factory);
-        options ??= _defaultEntryOptions;
-        if (UsesMemory(options) && TryGetMemory(key.Canonical, out T value))
-        {
-            return value;
-        }
-
-        if (_memory is null && _stores.Length == 0)
-        {
-            return factory(state);
-        }
-
-        CountMiss(options.Tiers);
-        var flight = new SyncFlight<T>();
-        var existing = _syncFlights.GetOrAdd(key, flight);
-        if (ReferenceEquals(existing, flight))
-        {
-            try
-            {
-                var created = LoadOrCreateSync(key, state, factory, options);
-                _syncFlights.TryRemove(new KeyValuePair<CacheKey, object>(key, flight));
-                flight.Complete(created);
-                return created;
-            }
-            catch (Exception ex)
-            {
-                _syncFlights.TryRemove(new KeyValuePair<CacheKey, object>(key, flight));
-                flight.Fail(ex);
-                throw;
-            }
-        }
-
-        // Another thread computes this key: wait for it (a synchronous wait on synchronous work).
-        // Another result type under the same key is computed without sharing.
-        return existing is SyncFlight<T> running ? running.Wait() : LoadOrCreateSync(key, state, factory, options);
+        return ProbeMemory(key.Canonical, key.Hash, options, out T cached) is MemoryLookup.Fresh or MemoryLookup.DueForRefresh
+            ? cached
+            : Resolve(key, state, factory, options ?? _defaultEntryOptions);
     }
 
-    private static bool UsesMemory(CacheEntryOptions? options) => options is null || (options.Tiers & CacheTiers.Memory) != 0;
-
-    private ValueTask<T> GetOrCreateCoreAsync<TState, T>(CacheKey key, TState state, Func<TState, CancellationToken, ValueTask<T>> factory, CacheEntryOptions options, CancellationToken cancellationToken)
+    /// <summary>The synchronous form for a key written on the stack: one memory probe, nothing allocated on a hit.</summary>
+    /// <remarks>See <see cref="GetOrCreate{TState, T}(CacheKey, TState, Func{TState, T}, CacheEntryOptions?)"/>.</remarks>
+    public T GetOrCreate<TState, T>(ReadOnlySpan<byte> canonicalKey, TState state, Func<TState, T> factory, CacheEntryOptions? options = null)
     {
-        if (_memory is null && _stores.Length == 0)
-        {
-            return factory(state, cancellationToken);
-        }
-
-        CountMiss(options.Tiers);
-        var stale = default(LowerRead<T>);
-        if (_memory is not null && UsesMemory(options))
-        {
-            switch (_memory.TryGetForUpdate(key, out T cached))
-            {
-                case MemoryLookup.Fresh:
-                    _memoryCounters.Hit();
-                    return new ValueTask<T>(cached);
-                case MemoryLookup.DueForRefresh:
-                    _memoryCounters.Hit();
-                    StartRefresh(key, state, factory, options);
-                    return new ValueTask<T>(cached);
-                case MemoryLookup.Stale:
-                    stale = LowerRead<T>.StaleOnly(cached);
-                    break;
-            }
-        }
-
-        var flight = new Flight<T>();
-        while (true)
-        {
-            var existing = _flights.GetOrAdd(key, flight);
-            if (ReferenceEquals(existing, flight))
-            {
-                _ = LeadAsync(key, flight, state, factory, options, stale);
-                return flight.WaitAsync(cancellationToken);
-            }
-
-            if (existing is not Flight<T> running)
-            {
-                // Another result type is being computed under the same key right now: no sharing, no harm.
-                return LoadOrCreateAsync(key, state, factory, options, stale, cancellationToken);
-            }
-
-            if (running.TryJoin())
-            {
-                return running.WaitAsync(cancellationToken);
-            }
-
-            // Every waiter of that flight has cancelled it; replace it with ours.
-            _flights.TryRemove(new KeyValuePair<CacheKey, object>(key, existing));
-        }
+        ArgumentNullException.ThrowIfNull(factory);
+        return ProbeMemory(canonicalKey, KeyHash.Compute(canonicalKey), options, out T cached) is MemoryLookup.Fresh or MemoryLookup.DueForRefresh
+            ? cached
+            : Resolve(new CacheKey(canonicalKey.ToArray()), state, factory, options ?? _defaultEntryOptions);
     }
 
-    private async Task LeadAsync<TState, T>(CacheKey key, Flight<T> flight, TState state, Func<TState, CancellationToken, ValueTask<T>> factory, CacheEntryOptions options, LowerRead<T> stale)
+    /// <summary>The one memory probe of a get-or-create call; a fresh entry or one due for refresh is counted as a hit.</summary>
+    private MemoryLookup ProbeMemory<T>(ReadOnlySpan<byte> canonicalKey, KeyHash hash, CacheEntryOptions? options, out T value)
     {
-        try
+        if (_memory is null || (options is not null && (options.Tiers & CacheTiers.Memory) == 0))
         {
-            var value = await LoadOrCreateAsync(key, state, factory, options, stale, flight.Token).ConfigureAwait(false);
-            _flights.TryRemove(new KeyValuePair<CacheKey, object>(key, flight));
-            flight.Complete(value);
-        }
-        catch (Exception ex)
-        {
-            _flights.TryRemove(new KeyValuePair<CacheKey, object>(key, flight));
-            flight.Fail(ex);
-        }
-    }
-
-    private async ValueTask<T> LoadOrCreateAsync<TState, T>(CacheKey key, TState state, Func<TState, CancellationToken, ValueTask<T>> factory, CacheEntryOptions options, LowerRead<T> stale, CancellationToken cancellationToken)
-    {
-        var policy = PolicyOf(options);
-        var found = await ReadBelowMemoryAsync<T>(key, options.Tiers, cancellationToken, policy.RefreshFraction).ConfigureAwait(false);
-        if (found.Found)
-        {
-            if (found.RefreshDue)
-            {
-                StartRefresh(key, state, factory, options);
-            }
-
-            return found.Value;
+            value = default!;
+            return MemoryLookup.Miss;
         }
 
-        if (!stale.HasStale && found.HasStale)
+        var found = _memory.Lookup(canonicalKey, hash, out value);
+        if (found is MemoryLookup.Fresh or MemoryLookup.DueForRefresh)
         {
-            stale = found;
+            _tiers.MemoryCounters.Hit();
         }
 
-        if (policy.Distributed && _coordinator is not null && _redis is { IsUsable: true })
-        {
-            return await ComputeAcrossFleetAsync(key, state, factory, options, policy, stale, cancellationToken).ConfigureAwait(false);
-        }
-
-        return await ComputeAsync(key, state, factory, options, policy, stale, cancellationToken).ConfigureAwait(false);
-    }
-
-    private T LoadOrCreateSync<TState, T>(CacheKey key, TState state, Func<TState, T> factory, CacheEntryOptions options)
-    {
-        var found = ReadBelowMemorySync<T>(key, options.Tiers);
-        if (found.Found)
-        {
-            return found.Value;
-        }
-
-        var value = factory(state);
-        if (Prepare(key, value, options, throwIfUnserializable: false) is { } entry)
-        {
-            WriteSync(key, value, entry);
-        }
-
-        return value;
+        return found;
     }
 }

@@ -24,18 +24,16 @@ namespace CachedMethods;
 /// </remarks>
 public sealed partial class CacheManager : IAsyncDisposable, IDisposable
 {
-    private static readonly TimeSpan DiskTimeout = TimeSpan.FromSeconds(30);
-
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
-    private readonly ICacheSerializer _serializer;
     private readonly CacheEntryOptions _defaultEntryOptions;
-    private readonly MemoryCacheTier? _memory;
-    private readonly TierCounters _memoryCounters = new();
-    private readonly GuardedStore? _redis;
-    private readonly GuardedStore? _persistent;
-    private readonly GuardedStore[] _stores;
-    private readonly BackgroundWriter? _backgroundWriter;
+    private readonly TierSet _tiers;
+    private readonly MemoryCacheStore? _memory;
+    private readonly IFleetCoordinator _fleet;
+    private readonly TierWriter _writer;
+    private readonly TierReader _reader;
+    private readonly FactoryRunner _runner;
+    private readonly RefreshScheduler _refresh;
     private readonly ConcurrentDictionary<CacheKey, object> _flights = new();
     private readonly ConcurrentDictionary<CacheKey, object> _syncFlights = new();
     private long _requestsPastMemoryHit;
@@ -53,48 +51,40 @@ public sealed partial class CacheManager : IAsyncDisposable, IDisposable
 
         loggerFactory ??= NullLoggerFactory.Instance;
         Options = options;
+        CacheEnvironment = options.ResolvedEnvironment;
         _logger = loggerFactory.CreateLogger<CacheManager>();
         _time = options.TimeProvider;
-        _serializer = options.Serializer ?? new MessagePackCacheSerializer(options.CompressionThresholdBytes);
         _defaultEntryOptions = new CacheEntryOptions { Ttl = options.DefaultTtl };
-        Environment = options.ResolvedEnvironment;
+        var serializer = options.Serializer ?? new MessagePackCacheSerializer(options.CompressionThresholdBytes);
 
-        if (options.EnableCache)
-        {
-            if (options.ResolvedMemoryBytes > 0)
-            {
-                _memory = new MemoryCacheTier(options.ResolvedMemoryBytes, _time);
-            }
+        _tiers = TierSet.Create(options, loggerFactory, _logger);
+        _memory = _tiers.Memory;
+        _fleet = _tiers.Redis is { Store: ICacheCoordinator coordinator } redis
+            ? new RedisFleetCoordinator(coordinator, redis.Guard, _memory, options, _logger)
+            : new LocalFleetCoordinator(_memory);
+        _writer = new TierWriter(_tiers, _fleet, serializer, _time, _logger);
+        _reader = new TierReader(_tiers, _writer, _fleet, serializer, _time, _logger);
+        _runner = new FactoryRunner(_writer, _time, _logger);
+        _refresh = new RefreshScheduler(_fleet, _memory, _logger);
 
-            _redis = CreateRedis(options, loggerFactory);
-            _persistent = CreatePersistent(options, loggerFactory);
-        }
-
-        _stores = new[] { _redis, _persistent }.OfType<GuardedStore>().ToArray();
-        AttachCoordinator();
-        if (_stores.Any(static s => !s.CanRunSynchronously))
-        {
-            _backgroundWriter = new BackgroundWriter(options.BackgroundQueueCapacity, _logger);
-        }
-
-        Log.Started(_logger, Environment, options.ResolvedMemoryBytes / (1024 * 1024), _redis?.Name ?? "off", _persistent?.Name ?? "off");
+        Log.Started(_logger, CacheEnvironment, options.ResolvedMemoryBytes / (1024 * 1024), _tiers.Redis?.Name ?? "off", _tiers.Persistent?.Name ?? "off");
     }
 
     /// <summary>The options this manager was built from.</summary>
     public CacheOptions Options { get; }
 
     /// <summary>Where this process runs: main, worker, or AWS Batch.</summary>
-    public CacheEnvironment Environment { get; }
+    public CacheEnvironment CacheEnvironment { get; }
 
-    /// <summary>The memory tier, or <see langword="null"/> when disabled.</summary>
-    public MemoryCacheTier? MemoryTier => _memory;
+    /// <summary>The memory store, or <see langword="null"/> when the memory tier is off.</summary>
+    public MemoryCacheStore? MemoryStore => _memory;
 
-    /// <summary>The Redis store while it is connected and answering; <see langword="null"/> when disabled or unavailable.</summary>
-    /// <remarks>Use it as a health check: <c>if (cache.RedisTier is null)</c>.</remarks>
-    public ICacheStore? RedisTier => _redis is { IsUsable: true } redis ? redis.Store : null;
+    /// <summary>The Redis store while it is connected and answering; <see langword="null"/> when off or unavailable.</summary>
+    /// <remarks>Use it as a health check: <c>if (cache.RedisStore is null)</c>.</remarks>
+    public ICacheStore? RedisStore => _tiers.Redis is { IsUsable: true } redis ? redis.Store : null;
 
-    /// <summary>The persistent store (disk or S3) while it answers; <see langword="null"/> when disabled or failing.</summary>
-    public ICacheStore? PersistentTier => _persistent is { IsUsable: true } persistent ? persistent.Store : null;
+    /// <summary>The persistent store (disk or S3) while it answers; <see langword="null"/> when off or failing.</summary>
+    public ICacheStore? PersistentStore => _tiers.Persistent is { IsUsable: true } persistent ? persistent.Store : null;
 
     /// <summary>
     /// Builds a deterministic key from a document hash and named parameters: equal inputs give equal
@@ -111,25 +101,26 @@ public sealed partial class CacheManager : IAsyncDisposable, IDisposable
         var tiers = new List<TierStats>(3);
         if (_memory is not null)
         {
-            tiers.Add(new TierStats("memory", _memoryCounters.Hits, _memoryCounters.Misses, 0, _memory.Count, _memory.SizeBytes, true, _memoryCounters.Skipped));
+            var counters = _tiers.MemoryCounters;
+            tiers.Add(new TierStats("memory", counters.Hits, counters.Misses, 0, _memory.Count, _memory.SizeBytes, true, counters.Skipped));
         }
 
-        foreach (var store in _stores)
+        foreach (var store in _tiers.Stores)
         {
             var usage = store.GetUsage();
             tiers.Add(new TierStats(store.Name, store.Counters.Hits, store.Counters.Misses, store.Counters.Errors, usage.Entries, usage.Bytes, store.IsUsable, store.Counters.Skipped));
         }
 
-        var requests = _memoryCounters.Hits + Interlocked.Read(ref _requestsPastMemoryHit);
+        var requests = _tiers.MemoryCounters.Hits + Interlocked.Read(ref _requestsPastMemoryHit);
         var hits = tiers.Sum(static t => t.Hits);
-        return new CacheStats(requests, hits, Environment, tiers);
+        return new CacheStats(requests, hits, CacheEnvironment, tiers);
     }
 
     /// <summary>Sets every counter of <see cref="GetStats"/> back to zero.</summary>
     public void ResetStats()
     {
-        _memoryCounters.Reset();
-        foreach (var store in _stores)
+        _tiers.MemoryCounters.Reset();
+        foreach (var store in _tiers.Stores)
         {
             store.Counters.Reset();
         }
@@ -145,13 +136,13 @@ public sealed partial class CacheManager : IAsyncDisposable, IDisposable
             return;
         }
 
-        DetachCoordinator();
-        if (_backgroundWriter is not null)
+        _fleet.Dispose();
+        if (_tiers.BackgroundWriter is { } backgroundWriter)
         {
-            await _backgroundWriter.DisposeAsync().ConfigureAwait(false);
+            await backgroundWriter.DisposeAsync().ConfigureAwait(false);
         }
 
-        foreach (var store in _stores)
+        foreach (var store in _tiers.Stores)
         {
             try
             {
@@ -175,8 +166,8 @@ public sealed partial class CacheManager : IAsyncDisposable, IDisposable
             return;
         }
 
-        DetachCoordinator();
-        foreach (var store in _stores)
+        _fleet.Dispose();
+        foreach (var store in _tiers.Stores)
         {
             if (store.Store is IDisposable disposable)
             {
@@ -190,59 +181,13 @@ public sealed partial class CacheManager : IAsyncDisposable, IDisposable
         }
     }
 
-    private GuardedStore? CreateRedis(CacheOptions options, ILoggerFactory loggerFactory)
+    /// <summary>Counts a request that the memory tier did not answer.</summary>
+    private void CountPastMemory(CacheTiers tiers)
     {
-        if (!options.Redis.IsConfigured)
+        Interlocked.Increment(ref _requestsPastMemoryHit);
+        if (_memory is not null && (tiers & CacheTiers.Memory) != 0)
         {
-            return null;
-        }
-
-        if (options.RedisStoreFactory is null)
-        {
-            Log.StoreNotRegistered(_logger, "Redis", "UseRedis", "CachedMethods.Redis");
-            return null;
-        }
-
-        return Guard(() => options.RedisStoreFactory(options, loggerFactory), TimeSpan.FromMilliseconds(options.Redis.OperationTimeoutMs), "redis");
-    }
-
-    private GuardedStore? CreatePersistent(CacheOptions options, ILoggerFactory loggerFactory)
-    {
-        if (options.S3.IsConfigured)
-        {
-            if (options.S3StoreFactory is not null)
-            {
-                return Guard(() => options.S3StoreFactory(options, loggerFactory), TimeSpan.FromMilliseconds(options.S3.OperationTimeoutMs), "s3");
-            }
-
-            Log.StoreNotRegistered(_logger, "S3_CACHE_BUCKET", "UseS3", "CachedMethods.S3");
-        }
-
-        if (options.DiskCacheSizeGb <= 0)
-        {
-            return null;
-        }
-
-        var root = Path.Combine(options.DiskCachePath, options.ResolvedWorkerFolder);
-        var limit = (long)(options.DiskCacheSizeGb * 1024 * 1024 * 1024);
-        return Guard(() => new DiskCacheStore(root, limit, _time), DiskTimeout, "disk");
-    }
-
-    private GuardedStore? Guard(Func<ICacheStore> create, TimeSpan timeout, string name)
-    {
-        try
-        {
-            var store = create();
-            return new GuardedStore(store, timeout, _time, _logger);
-        }
-        catch (CacheConfigurationException)
-        {
-            throw;
-        }
-        catch (Exception ex)
-        {
-            Log.TierUnavailable(_logger, name, ex);
-            return null;
+            _tiers.MemoryCounters.Miss();
         }
     }
 }

@@ -142,6 +142,7 @@ public sealed class CacheOptions
         if (Read("REDIS_DB") is { } db) Redis.Database = ParseInt("REDIS_DB", db, 0, 10_000);
         if (Read("REDIS_PASSWORD") is { } password) Redis.Password = password;
         if (Read("REDIS_KEY_PREFIX") is { } prefix) Redis.KeyPrefix = prefix;
+        if (Read("REDIS_TLS_CA_CERT") is { } caCert) Redis.TlsCaCertificatePath = caCert;
         if (Read("MEMORY_CACHE_SIZE_MB") is { } memory) MemoryCacheSizeMb = ParseInt("MEMORY_CACHE_SIZE_MB", memory, 0, 1_000_000);
         if (Read("DISK_CACHE_SIZE_GB") is { } disk) DiskCacheSizeGb = ParseDouble("DISK_CACHE_SIZE_GB", disk);
         if (Read("DISK_CACHE_PATH") is { } path) DiskCachePath = path;
@@ -211,6 +212,13 @@ public sealed class RedisSettings
 
     /// <summary>Timeout of the first connection attempt, in milliseconds. Default 1000.</summary>
     public int ConnectTimeoutMs { get; set; } = 1000;
+
+    /// <summary>
+    /// A PEM file of the certificate authority that signed the server's TLS certificate (<c>REDIS_TLS_CA_CERT</c>),
+    /// for <c>rediss://</c> to a server whose certificate a private CA issued. When set, the server's chain must
+    /// end at this CA; when unset, the system's trusted roots decide.
+    /// </summary>
+    public string? TlsCaCertificatePath { get; set; }
 
     /// <summary>Whether Redis is configured at all.</summary>
     public bool IsConfigured => !string.IsNullOrEmpty(Url) || !string.IsNullOrEmpty(Host);

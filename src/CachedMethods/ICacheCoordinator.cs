@@ -57,4 +57,7 @@ public enum CoherenceKind
 /// <param name="Kind">What to do.</param>
 /// <param name="Value">A key hash, a tag or a storage id, by <paramref name="Kind"/>.</param>
 /// <param name="At">When it happened (unix ms), for tag invalidations.</param>
-public readonly record struct CoherenceMessage(CoherenceKind Kind, string Value, long At = 0);
+public readonly record struct CoherenceMessage(CoherenceKind Kind, string Value, long At = 0)
+{
+    internal static CoherenceMessage Removed(CacheKey key) => new(CoherenceKind.Remove, key.Hash.ToString());
+}

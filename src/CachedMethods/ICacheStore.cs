@@ -32,6 +32,13 @@ public interface ICacheStore : IAsyncDisposable
     /// <summary>Whether the synchronous members do real work without blocking on asynchronous code.</summary>
     bool SupportsSynchronousIo { get; }
 
+    /// <summary>
+    /// Whether every asynchronous member already fails within the operation timeout the engine was given
+    /// for this store (Redis: the client's own timeout). The engine then awaits it without a timer of its
+    /// own. Default <see langword="false"/>: the engine bounds each call.
+    /// </summary>
+    bool BoundsOwnCalls => false;
+
     /// <summary>Reads the envelope stored under <paramref name="storageId"/>, or <see langword="null"/>.</summary>
     byte[]? Get(string storageId);
 

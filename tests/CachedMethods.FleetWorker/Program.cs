@@ -13,14 +13,14 @@ options.Redis.Url = args[0];
 options.Redis.KeyPrefix = args[1];
 options.Redis.OperationTimeoutMs = 2000;
 await using var cache = new CacheManager(options);
-for (var i = 0; i < 200 && cache.RedisTier is null; i++)
+for (var i = 0; i < 200 && cache.RedisStore is null; i++)
 {
     await Task.Delay(50);
 }
 
 var counter = ConnectionMultiplexer.Connect(args[0].Replace("redis://", "", StringComparison.Ordinal));
 var self = $"{Environment.ProcessId}";
-Console.WriteLine(cache.RedisTier is null ? "NOREDIS" : "READY");
+Console.WriteLine(cache.RedisStore is null ? "NOREDIS" : "READY");
 
 while (Console.ReadLine() is { } line)
 {

@@ -104,7 +104,7 @@ public sealed class FleetTests(ITestOutputHelper output) : IAsyncLifetime
 
         await _server.StopAsync();
         await _server.StartAsync();
-        await Eventually.TrueAsync(() => cache.RedisTier is not null, "the test process to reconnect", TimeSpan.FromSeconds(90), async () => await cache.GetAsync<string>("probe"));
+        await Eventually.TrueAsync(() => cache.RedisStore is not null, "the test process to reconnect", TimeSpan.FromSeconds(90), async () => await cache.GetAsync<string>("probe"));
         await EventuallyAsync(other, "get probe", "MISS");
 
         await cache.SetAsync("doc", "v2");
@@ -174,7 +174,7 @@ public sealed class FleetTests(ITestOutputHelper output) : IAsyncLifetime
         options.Redis.KeyPrefix = _prefix;
         options.Redis.OperationTimeoutMs = 2000;
         var cache = new CacheManager(options);
-        await Eventually.TrueAsync(() => cache.RedisTier is not null, "Redis to connect");
+        await Eventually.TrueAsync(() => cache.RedisStore is not null, "Redis to connect");
         return cache;
     }
 

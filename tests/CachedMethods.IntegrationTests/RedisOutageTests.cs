@@ -27,7 +27,7 @@ public sealed class RedisOutageTests(ITestOutputHelper output) : IAsyncLifetime
         options.Redis.Url = _server.Url;
         options.Redis.KeyPrefix = "outage:";
         await using var cache = new CacheManager(options);
-        await Eventually.TrueAsync(() => cache.RedisTier is not null, "Redis to connect");
+        await Eventually.TrueAsync(() => cache.RedisStore is not null, "Redis to connect");
         await cache.SetAsync("before", new Page("before the outage", 1, []));
 
         await _server.StopAsync();
@@ -45,13 +45,13 @@ public sealed class RedisOutageTests(ITestOutputHelper output) : IAsyncLifetime
             slowest = Max(slowest, await Timed(async () => await cache.DeleteAsync($"during-{i}")));
         }
 
-        Assert.Null(cache.RedisTier);
+        Assert.Null(cache.RedisStore);
         Assert.Equal(25, factoryRuns);
         Assert.True(cache.GetStats()["redis"]!.Errors + cache.GetStats()["redis"]!.Misses > 0);
         output.WriteLine($"slowest call with Redis down: {slowest.TotalMilliseconds:F0} ms (operation timeout {options.Redis.OperationTimeoutMs} ms)");
 
         await _server.StartAsync();
-        await Eventually.TrueAsync(() => cache.RedisTier is not null, "the Redis tier to recover", TimeSpan.FromSeconds(90),
+        await Eventually.TrueAsync(() => cache.RedisStore is not null, "the Redis tier to recover", TimeSpan.FromSeconds(90),
             between: async () => await cache.GetAsync<int>("probe"));
 
         await cache.SetAsync("after", new Page("after the outage", 2, []));
@@ -67,11 +67,11 @@ public sealed class RedisOutageTests(ITestOutputHelper output) : IAsyncLifetime
         options.Redis.KeyPrefix = "late:";
         await using var cache = new CacheManager(options);
 
-        Assert.Null(cache.RedisTier);
+        Assert.Null(cache.RedisStore);
         Assert.Equal(7, await cache.GetOrCreateAsync("k", _ => new ValueTask<int>(7)));
 
         await _server.StartAsync();
-        await Eventually.TrueAsync(() => cache.RedisTier is not null, "a background reconnect", TimeSpan.FromSeconds(90),
+        await Eventually.TrueAsync(() => cache.RedisStore is not null, "a background reconnect", TimeSpan.FromSeconds(90),
             between: async () => await cache.GetAsync<int>("probe"));
         await cache.SetAsync("k2", new Page("late", 1, []));
         Assert.Equal("HIT late", await Peer.RunAsync(_server.Url, "late:", TestEnvironment.NewTempFolder("peer"), "get", "k2"));
@@ -85,7 +85,7 @@ public sealed class RedisOutageTests(ITestOutputHelper output) : IAsyncLifetime
         options.Redis.KeyPrefix = "stall:";
         options.Redis.OperationTimeoutMs = 250;
         await using var cache = new CacheManager(options);
-        await Eventually.TrueAsync(() => cache.RedisTier is not null, "Redis to connect");
+        await Eventually.TrueAsync(() => cache.RedisStore is not null, "Redis to connect");
         cache.Set("page", "kept on disk too");
         await using var admin = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync($"127.0.0.1:{_server.Port}");
 

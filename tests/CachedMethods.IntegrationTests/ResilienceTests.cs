@@ -19,7 +19,7 @@ public sealed class ResilienceTests(RedisFixture redis) : IClassFixture<RedisFix
         options.Redis.KeyPrefix = redis.UniquePrefix();
         options.Redis.OperationTimeoutMs = 5000;
         _cache = new CacheManager(options);
-        await Eventually.TrueAsync(() => _cache.RedisTier is not null, "Redis to connect");
+        await Eventually.TrueAsync(() => _cache.RedisStore is not null, "Redis to connect");
     }
 
     public async Task DisposeAsync()

@@ -76,7 +76,7 @@ public sealed class TierEngineTests(RedisFixture redis, S3Fixture s3) : IClassFi
         var stats = cache.GetStats();
         Assert.Equal(1, stats["disk"]!.Hits);
         Assert.Equal(1, stats["redis"]!.Misses);
-        Assert.Equal(1, cache.MemoryTier!.Count);
+        Assert.Equal(1, cache.MemoryStore!.Count);
 
         // Promoted: Redis now answers for a process that has neither memory nor disk.
         Assert.Equal("HIT persisted", await Peer.RunAsync(redis.Url, _prefix, TestEnvironment.NewTempFolder("peer"), "get", "page-3"));
@@ -118,8 +118,8 @@ public sealed class TierEngineTests(RedisFixture redis, S3Fixture s3) : IClassFi
 
         await using (var writer = await StartAsync(options))
         {
-            Assert.Equal(CacheEnvironment.AwsBatch, writer.Environment);
-            Assert.Equal("s3", writer.PersistentTier!.Name);
+            Assert.Equal(CacheEnvironment.AwsBatch, writer.CacheEnvironment);
+            Assert.Equal("s3", writer.PersistentStore!.Name);
             await writer.SetAsync("big-page", new Page("large", 9, words));
             await writer.ClearAsync(CacheTiers.Memory | CacheTiers.Redis);
         }
@@ -167,13 +167,13 @@ public sealed class TierEngineTests(RedisFixture redis, S3Fixture s3) : IClassFi
     private static async Task<CacheManager> StartAsync(CacheOptions options, ILoggerFactory? loggers = null)
     {
         var cache = new CacheManager(options, loggers ?? NullLoggerFactory.Instance);
-        await Eventually.TrueAsync(() => !options.Redis.IsConfigured || cache.RedisTier is not null, "Redis to connect");
+        await Eventually.TrueAsync(() => !options.Redis.IsConfigured || cache.RedisStore is not null, "Redis to connect");
         return cache;
     }
 
     private static async Task<TimeSpan?> RedisTtlAsync(CacheManager cache, string key)
     {
-        var store = (RedisCacheStore)cache.RedisTier!;
+        var store = (RedisCacheStore)cache.RedisStore!;
         var storageId = CacheKey.FromString(key).StorageId;
         return await store.Connection.GetDatabase(cache.Options.Redis.Database).KeyTimeToLiveAsync(cache.Options.Redis.KeyPrefix + storageId);
     }

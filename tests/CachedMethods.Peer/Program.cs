@@ -14,7 +14,7 @@ var options = new CacheOptions { DiskCachePath = args[2] }.UseRedis();
 options.Redis.Url = args[0];
 options.Redis.KeyPrefix = args[1];
 await using var cache = new CacheManager(options);
-for (var i = 0; i < 100 && cache.RedisTier is null; i++)
+for (var i = 0; i < 100 && cache.RedisStore is null; i++)
 {
     await Task.Delay(50);
 }

@@ -41,7 +41,7 @@ public class DiskHitBenchmarks
         _folder = Path.Combine(Path.GetTempPath(), "cachedmethods-benchmarks", $"disk-{Guid.NewGuid():N}");
         Directory.CreateDirectory(_folder);
         _engine = Engines.DiskOnly(Path.Combine(_folder, "engine"));
-        if (_engine.PersistentTier is null || _engine.MemoryTier is not null || _engine.RedisTier is not null)
+        if (_engine.PersistentStore is null || _engine.MemoryStore is not null || _engine.RedisStore is not null)
         {
             throw new InvalidOperationException("The engine must have the disk as its only tier.");
         }

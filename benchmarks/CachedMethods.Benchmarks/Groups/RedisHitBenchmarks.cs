@@ -54,7 +54,7 @@ public class RedisHitBenchmarks
     {
         _redis = await RedisProcess.StartAsync();
         _engine = Engines.RedisOnly(_redis.Url, "bench:cm:");
-        if (_engine.RedisTier is null || _engine.MemoryTier is not null || _engine.PersistentTier is not null)
+        if (_engine.RedisStore is null || _engine.MemoryStore is not null || _engine.PersistentStore is not null)
         {
             throw new InvalidOperationException($"The engine must have Redis ({_redis.Url}) as its only tier.");
         }

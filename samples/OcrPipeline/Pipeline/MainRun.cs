@@ -80,13 +80,13 @@ public static class MainRun
             return "Pass 1 was served from results an earlier run left in the cache. Add --clear to start cold.";
         }
 
-        if (host.Cache.PersistentTier is null && host.Cache.RedisTier is null)
+        if (host.Cache.PersistentStore is null && host.Cache.RedisStore is null)
         {
             return "No tier outlives this process right now (see the warnings above), so the next run starts cold too.";
         }
 
         // The first tier below memory that answers is the one the next run reads from.
-        var tier = host.Cache.RedisTier is not null ? "redis" : host.Cache.Options.S3.IsConfigured ? "s3" : "disk";
+        var tier = host.Cache.RedisStore is not null ? "redis" : host.Cache.Options.S3.IsConfigured ? "s3" : "disk";
         return $"Run the same command again: pass 1 will then be served from the {tier} tier, which outlives this process.";
     }
 }

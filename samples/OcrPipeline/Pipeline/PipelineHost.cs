@@ -91,14 +91,14 @@ public sealed class PipelineHost : IAsyncDisposable
     {
         var options = Cache.Options;
         var tiers = new List<string>();
-        if (Cache.MemoryTier is { } memory)
+        if (Cache.MemoryStore is { } memory)
         {
             tiers.Add($"memory {memory.CapacityBytes / (1024 * 1024)} MB");
         }
 
         if (options.Redis.IsConfigured)
         {
-            tiers.Add(Cache.RedisTier is null ? $"redis {RedisAddress(options)} (unreachable: calls skip it)" : $"redis {RedisAddress(options)}");
+            tiers.Add(Cache.RedisStore is null ? $"redis {RedisAddress(options)} (unreachable: calls skip it)" : $"redis {RedisAddress(options)}");
         }
 
         tiers.Add(options.S3.IsConfigured

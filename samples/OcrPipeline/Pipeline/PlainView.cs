@@ -66,7 +66,7 @@ public sealed class PlainView(TextWriter output, string processName) : IRunView
         yield return ("engine", host.Engine.UsesTesseract
             ? host.Engine.Name
             : $"{host.Engine.Name}: it reads only pages printed in this sample's own font; install tesseract-ocr for real OCR");
-        yield return ("cache", $"{host.DescribeTiers()} ({host.Cache.Environment})");
+        yield return ("cache", $"{host.DescribeTiers()} ({host.Cache.CacheEnvironment})");
         yield return ("documents", $"{host.Library.Documents.Count} generated scans, {DocumentGenerator.PageWidth}x{DocumentGenerator.PageHeight} px at {DocumentGenerator.Dpi} dpi; " +
                                    $"read at {arguments.Dpi} dpi, strategy {arguments.Strategy}, language {arguments.Language}");
     }

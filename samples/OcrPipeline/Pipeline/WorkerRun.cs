@@ -21,8 +21,8 @@ public static class WorkerRun
         await using var host = PipelineHost.Start(arguments);
         var output = Console.Out;
         var id = arguments.WorkerId!.Value;
-        var memoryMb = (host.Cache.MemoryTier?.CapacityBytes ?? 0) / (1024 * 1024);
-        output.WriteLine($"environment {host.Cache.Environment} (CELERY_WORKER_ID={host.ProcessName}), memory bound {memoryMb} MB");
+        var memoryMb = (host.Cache.MemoryStore?.CapacityBytes ?? 0) / (1024 * 1024);
+        output.WriteLine($"environment {host.Cache.CacheEnvironment} (CELERY_WORKER_ID={host.ProcessName}), memory bound {memoryMb} MB");
         output.WriteLine($"tiers {host.DescribeTiers()}");
 
         var runner = new BatchRunner(host);
@@ -56,7 +56,7 @@ public static class WorkerRun
         }
 
         var c = CultureInfo.InvariantCulture;
-        output.WriteLine(string.Create(c, $"{SummaryPrefix}computed={host.Inner.Recognitions} crossworker={fromOthers} memoryMb={memoryMb} environment={host.Cache.Environment}"));
+        output.WriteLine(string.Create(c, $"{SummaryPrefix}computed={host.Inner.Recognitions} crossworker={fromOthers} memoryMb={memoryMb} environment={host.Cache.CacheEnvironment}"));
         return 0;
     }
 }

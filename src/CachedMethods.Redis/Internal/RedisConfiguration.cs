@@ -52,6 +52,17 @@ internal static class RedisConfiguration
             throw new CacheConfigurationException("Redis is not configured: set REDIS_URL or REDIS_HOST.");
         }
 
+        if (!string.IsNullOrWhiteSpace(settings.TlsCaCertificatePath))
+        {
+            if (!File.Exists(settings.TlsCaCertificatePath))
+            {
+                throw new CacheConfigurationException($"REDIS_TLS_CA_CERT='{settings.TlsCaCertificatePath}' is not a file.");
+            }
+
+            // Accepts a chain that ends at this CA, even though the system store does not know it.
+            options.TrustIssuer(settings.TlsCaCertificatePath);
+        }
+
         return options;
     }
 

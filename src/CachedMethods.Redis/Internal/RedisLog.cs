@@ -38,4 +38,16 @@ internal static partial class RedisLog
     [LoggerMessage(EventId = 2008, Level = LogLevel.Debug,
         Message = "Ignored a malformed message on the coherence channel {Channel}")]
     public static partial void MalformedMessage(ILogger logger, string channel);
+
+    [LoggerMessage(EventId = 2009, Level = LogLevel.Error,
+        Message = "Redis at {EndPoint} refused authentication ({Reason}): check the user and password of REDIS_URL or REDIS_PASSWORD. The Redis tier stays off; calls go on without it")]
+    public static partial void AuthenticationFailed(ILogger logger, string endPoint, string reason);
+
+    [LoggerMessage(EventId = 2010, Level = LogLevel.Error,
+        Message = "Redis denied {Command} to this cache's user ({Reason}): grant it in the user's ACL (docs/reliability.md lists what the cache needs). Calls that need it go on without Redis")]
+    public static partial void CommandDenied(ILogger logger, string command, string reason);
+
+    [LoggerMessage(EventId = 2011, Level = LogLevel.Error,
+        Message = "TLS handshake with Redis at {EndPoint} failed ({Reason}): if a private CA signed the server's certificate, set REDIS_TLS_CA_CERT to its PEM file. The Redis tier stays off; calls go on without it")]
+    public static partial void TlsFailed(ILogger logger, string endPoint, string reason);
 }

@@ -39,6 +39,7 @@ public static class CacheOptionsBinder
         Text(redis, nameof(RedisSettings.KeyPrefix), v => options.Redis.KeyPrefix = v);
         Int(redis, nameof(RedisSettings.OperationTimeoutMs), v => options.Redis.OperationTimeoutMs = v);
         Int(redis, nameof(RedisSettings.ConnectTimeoutMs), v => options.Redis.ConnectTimeoutMs = v);
+        Text(redis, nameof(RedisSettings.TlsCaCertificatePath), v => options.Redis.TlsCaCertificatePath = v);
 
         var s3 = section.GetSection(nameof(CacheOptions.S3));
         Text(s3, nameof(S3Settings.Bucket), v => options.S3.Bucket = v);

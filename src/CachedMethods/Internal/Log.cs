@@ -47,9 +47,6 @@ internal static partial class Log
     [LoggerMessage(11, LogLevel.Warning, "Background cache write to tier '{Tier}' failed.")]
     public static partial void BackgroundWriteFailed(ILogger logger, string tier, Exception exception);
 
-    [LoggerMessage(12, LogLevel.Warning, "Cache coordination through Redis failed to {Operation}.")]
-    public static partial void CoordinationFailed(ILogger logger, string operation, Exception exception);
-
     [LoggerMessage(13, LogLevel.Warning, "The factory for cache entry {StorageId} failed ({Reason}); serving the last known value (fail-safe).")]
     public static partial void FailSafeUsed(ILogger logger, string storageId, string reason, Exception exception);
 

@@ -224,8 +224,8 @@ public class CacheOptionsEnvironmentTests
         options.TimeProvider = new Microsoft.Extensions.Time.Testing.FakeTimeProvider();
         using var cache = new CacheManager(options);
 
-        Assert.Null(cache.MemoryTier);
-        Assert.Null(cache.PersistentTier);
+        Assert.Null(cache.MemoryStore);
+        Assert.Null(cache.PersistentStore);
     }
 
     [Theory]

@@ -118,6 +118,7 @@ public sealed class DependencyInjectionTests : IDisposable
             ("Redis:KeyPrefix", "ocr:"),
             ("Redis:OperationTimeoutMs", "300"),
             ("Redis:ConnectTimeoutMs", "900"),
+            ("Redis:TlsCaCertificatePath", "/etc/cm/ca.pem"),
             ("S3:Bucket", "bucket"),
             ("S3:Region", "eu-west-1"),
             ("S3:ServiceUrl", "http://127.0.0.1:9000"),
@@ -134,6 +135,7 @@ public sealed class DependencyInjectionTests : IDisposable
         Assert.Equal((4096, 10), (options.CompressionThresholdBytes, options.BackgroundQueueCapacity));
         Assert.Equal(("redis://r:6379", 6390, 4, "pw", "ocr:", 300, 900),
             (options.Redis.Url, options.Redis.Port, options.Redis.Database, options.Redis.Password, options.Redis.KeyPrefix, options.Redis.OperationTimeoutMs, options.Redis.ConnectTimeoutMs));
+        Assert.Equal("/etc/cm/ca.pem", options.Redis.TlsCaCertificatePath);
         Assert.Equal(("bucket", "eu-west-1", "http://127.0.0.1:9000", "p/", "STANDARD", true, 700),
             (options.S3.Bucket, options.S3.Region, options.S3.ServiceUrl, options.S3.KeyPrefix, options.S3.StorageClass, options.S3.CompatibilityMode, options.S3.OperationTimeoutMs));
     }
@@ -179,8 +181,8 @@ public sealed class DependencyInjectionTests : IDisposable
 
         Assert.Same(cache, provider.GetRequiredService<CacheManager>());
         Assert.Same(provider.GetRequiredService<CacheOptions>(), cache.Options);
-        Assert.Equal(CacheEnvironment.Worker, cache.Environment);
-        Assert.Equal(8 * Mb, cache.MemoryTier!.CapacityBytes);
+        Assert.Equal(CacheEnvironment.Worker, cache.CacheEnvironment);
+        Assert.Equal(8 * Mb, cache.MemoryStore!.CapacityBytes);
         cache.Set("k", "v");
         Assert.Equal("v", cache.Get<string>("k").Value);
         Assert.True(Directory.Exists(Path.Combine(_folder.Path, "w5")));

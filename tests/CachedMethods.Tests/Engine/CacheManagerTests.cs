@@ -21,8 +21,8 @@ public sealed class CacheManagerTests : IDisposable
 
         cache.Set("k", new OcrPage("text", 1, 0.5));
 
-        Assert.Equal(1, cache.MemoryTier!.Count);
-        Assert.Equal(1, cache.PersistentTier!.GetUsage().Entries);
+        Assert.Equal(1, cache.MemoryStore!.Count);
+        Assert.Equal(1, cache.PersistentStore!.GetUsage().Entries);
     }
 
     [Fact]
@@ -51,8 +51,8 @@ public sealed class CacheManagerTests : IDisposable
 
         Assert.False(cache.Get<int>("a").HasValue);
         Assert.False((await cache.GetAsync<int>("b")).HasValue);
-        Assert.Equal(0, cache.MemoryTier!.Count);
-        Assert.Equal(0, cache.PersistentTier!.GetUsage().Entries);
+        Assert.Equal(0, cache.MemoryStore!.Count);
+        Assert.Equal(0, cache.PersistentStore!.GetUsage().Entries);
     }
 
     [Fact]
@@ -76,8 +76,8 @@ public sealed class CacheManagerTests : IDisposable
         }
 
         Assert.Equal(3, cache.Clear(CacheTiers.Memory));
-        Assert.Equal(0, cache.MemoryTier!.Count);
-        Assert.Equal(3, cache.PersistentTier!.GetUsage().Entries);
+        Assert.Equal(0, cache.MemoryStore!.Count);
+        Assert.Equal(3, cache.PersistentStore!.GetUsage().Entries);
 
         Assert.Equal(3, cache.Clear(CacheTiers.Persistent));
         Assert.Equal(0, cache.Clear());
@@ -108,7 +108,7 @@ public sealed class CacheManagerTests : IDisposable
         Assert.Equal("second", cache.Get<string>("k").Value);
         cache.Clear(CacheTiers.Memory);
         Assert.Equal("second", cache.Get<string>("k").Value);
-        Assert.Equal(1, cache.PersistentTier!.GetUsage().Entries);
+        Assert.Equal(1, cache.PersistentStore!.GetUsage().Entries);
     }
 
     [Fact]
@@ -145,8 +145,8 @@ public sealed class CacheManagerTests : IDisposable
         await Assert.ThrowsAsync<CacheSerializationException>(async () => await cache.SetAsync("k", new WithCallback { Id = 2 }));
 
         Assert.False(cache.Get<WithCallback>("k").HasValue);
-        Assert.Equal(0, cache.MemoryTier!.Count);
-        Assert.Equal(0, cache.PersistentTier!.GetUsage().Entries);
+        Assert.Equal(0, cache.MemoryStore!.Count);
+        Assert.Equal(0, cache.PersistentStore!.GetUsage().Entries);
         Assert.Empty(Directory.GetFiles(_folder.Path, "*", SearchOption.AllDirectories));
     }
 
@@ -176,8 +176,8 @@ public sealed class CacheManagerTests : IDisposable
 
         Assert.Equal(2, calls);
         Assert.False(cache.Get<WithCallback>("k").HasValue);
-        Assert.Equal(0, cache.MemoryTier!.Count);
-        Assert.Equal(0, cache.PersistentTier!.GetUsage().Entries);
+        Assert.Equal(0, cache.MemoryStore!.Count);
+        Assert.Equal(0, cache.PersistentStore!.GetUsage().Entries);
     }
 
     [Fact]
@@ -197,9 +197,9 @@ public sealed class CacheManagerTests : IDisposable
 
         Assert.Equal(6, calls);
         Assert.False(cache.Get<string>("k").HasValue);
-        Assert.Null(cache.MemoryTier);
-        Assert.Null(cache.PersistentTier);
-        Assert.Null(cache.RedisTier);
+        Assert.Null(cache.MemoryStore);
+        Assert.Null(cache.PersistentStore);
+        Assert.Null(cache.RedisStore);
         Assert.Empty(Directory.GetFileSystemEntries(_folder.Path));
     }
 
@@ -310,10 +310,10 @@ public sealed class CacheManagerTests : IDisposable
     {
         using var cache = new CacheManager(TestOptions.Create(_time, diskPath: null, o => o.Environment = CacheEnvironment.AwsBatch));
 
-        Assert.Equal(CacheEnvironment.AwsBatch, cache.Environment);
-        Assert.Null(cache.PersistentTier);
-        Assert.Null(cache.RedisTier);
-        Assert.Equal(16L * 1024 * 1024, cache.MemoryTier!.CapacityBytes);
+        Assert.Equal(CacheEnvironment.AwsBatch, cache.CacheEnvironment);
+        Assert.Null(cache.PersistentStore);
+        Assert.Null(cache.RedisStore);
+        Assert.Equal(16L * 1024 * 1024, cache.MemoryStore!.CapacityBytes);
     }
 
     [Fact]
@@ -321,7 +321,7 @@ public sealed class CacheManagerTests : IDisposable
     {
         using var cache = NewCache(o => o.Redis.Host = "localhost");
 
-        Assert.Null(cache.RedisTier);
+        Assert.Null(cache.RedisStore);
         cache.Set("k", "v");
         Assert.Equal("v", cache.Get<string>("k").Value);
         Assert.Equal(["memory", "disk"], cache.GetStats().Tiers.Select(t => t.Name));

@@ -241,7 +241,7 @@ public sealed class GetOrCreateTests : IDisposable
 
         await _cache.GetOrCreateAsync("k", _ => new ValueTask<string>("v"), options);
 
-        Assert.Equal(0, _cache.PersistentTier!.GetUsage().Entries);
+        Assert.Equal(0, _cache.PersistentStore!.GetUsage().Entries);
         _time.Advance(TimeSpan.FromSeconds(10));
         Assert.False(_cache.Get<string>("k").HasValue);
     }

@@ -74,7 +74,7 @@ public sealed class FaultInjectionTests : IDisposable
 
         Assert.Equal("v", cache.Get<string>("k").Value); // from disk
         Assert.Equal("v", (await cache.GetAsync<string>("k")).Value); // from memory
-        Assert.Equal(1, cache.PersistentTier!.GetUsage().Entries);
+        Assert.Equal(1, cache.PersistentStore!.GetUsage().Entries);
         Assert.Contains("redis", cache.GetStats().ToString(), StringComparison.Ordinal);
     }
 
@@ -116,7 +116,7 @@ public sealed class FaultInjectionTests : IDisposable
 
         Assert.Equal("created", value);
         Assert.Equal(3, cache.GetStats()["redis"]!.Errors);
-        Assert.Null(cache.RedisTier);
+        Assert.Null(cache.RedisStore);
     }
 
     [Fact]
@@ -124,14 +124,14 @@ public sealed class FaultInjectionTests : IDisposable
     {
         var redis = new ChaosStore(ChaosMode.Throw);
         using var cache = NewCache(redis, disk: false);
-        Assert.NotNull(cache.RedisTier);
+        Assert.NotNull(cache.RedisStore);
 
         for (var i = 0; i < 3; i++)
         {
             Assert.False(cache.Get<string>($"miss-{i}").HasValue);
         }
 
-        Assert.Null(cache.RedisTier);
+        Assert.Null(cache.RedisStore);
         Assert.False(cache.GetStats()["redis"]!.Available);
         var callsWhenOpened = redis.Calls;
         Assert.Equal(3, callsWhenOpened);
@@ -149,7 +149,7 @@ public sealed class FaultInjectionTests : IDisposable
         Assert.False(cache.Get<string>("probe").HasValue);
 
         Assert.Equal(callsWhenOpened + 1, redis.Calls);
-        Assert.NotNull(cache.RedisTier);
+        Assert.NotNull(cache.RedisStore);
         Assert.True(cache.GetStats()["redis"]!.Available);
         cache.Set("after", "v");
         Assert.Equal(callsWhenOpened + 2, redis.Calls);
@@ -168,7 +168,7 @@ public sealed class FaultInjectionTests : IDisposable
         _time.Advance(TimeSpan.FromSeconds(1));
         await cache.GetAsync<string>("probe");
         Assert.Equal(4, redis.Calls);
-        Assert.Null(cache.RedisTier);
+        Assert.Null(cache.RedisStore);
 
         _time.Advance(TimeSpan.FromSeconds(1));
         await cache.GetAsync<string>("too early");
@@ -178,7 +178,7 @@ public sealed class FaultInjectionTests : IDisposable
         _time.Advance(TimeSpan.FromSeconds(1));
         await cache.GetAsync<string>("second probe");
         Assert.Equal(5, redis.Calls);
-        Assert.NotNull(cache.RedisTier);
+        Assert.NotNull(cache.RedisStore);
     }
 
     [Fact]
@@ -191,7 +191,7 @@ public sealed class FaultInjectionTests : IDisposable
         });
         using var cache = new CacheManager(options);
 
-        Assert.Null(cache.RedisTier);
+        Assert.Null(cache.RedisStore);
         Assert.Equal("created", cache.GetOrCreate("k", () => "created"));
         Assert.Equal("created", cache.Get<string>("k").Value);
     }

@@ -33,8 +33,8 @@ public sealed class PromotionTests : IDisposable
         Assert.Equal(File.ReadAllBytes(DiskPath("k")), _redis.Entries[Id("k")]);
         Assert.Equal(File.ReadAllBytes(DiskPath("s")), _redis.Entries[Id("s")]);
         Assert.Equal([(Id("k"), TimeSpan.FromMinutes(10)), (Id("s"), TimeSpan.FromMinutes(5))], _redis.Writes);
-        Assert.Equal(2, _cache.MemoryTier!.Count);
-        Assert.NotNull(_cache.RedisTier);
+        Assert.Equal(2, _cache.MemoryStore!.Count);
+        Assert.NotNull(_cache.RedisStore);
     }
 
     [Theory]
@@ -52,7 +52,7 @@ public sealed class PromotionTests : IDisposable
         Assert.Equal("v", read.Value);
         Assert.Equal([(Id("k"), TimeSpan.FromMinutes(6))], _redis.Writes);
         Assert.Equal(File.ReadAllBytes(DiskPath("k")), _redis.Entries[Id("k")]);
-        Assert.Equal(1, _cache.MemoryTier!.Count);
+        Assert.Equal(1, _cache.MemoryStore!.Count);
         var stats = _cache.GetStats();
         Assert.Equal((0L, 1L), (stats["redis"]!.Hits, stats["redis"]!.Misses));
         Assert.Equal(1, stats["disk"]!.Hits);
@@ -67,7 +67,7 @@ public sealed class PromotionTests : IDisposable
 
         Assert.Equal("v", _cache.Get<string>("k").Value);
 
-        Assert.Equal(1, _cache.MemoryTier!.Count);
+        Assert.Equal(1, _cache.MemoryStore!.Count);
         Assert.Empty(_redis.Writes);
         Assert.False(File.Exists(DiskPath("k")));
         Assert.Equal(1, _cache.GetStats()["redis"]!.Hits);

@@ -35,8 +35,8 @@ public sealed class DiskTierThroughCacheManagerTests : IDisposable
 
         Assert.Equal([EntryPath("invoice.pdf")], AllFiles());
         Assert.DoesNotContain(AllFiles(), f => f.Contains("invoice", StringComparison.OrdinalIgnoreCase));
-        Assert.NotNull(cache.PersistentTier);
-        Assert.Equal(Path.Combine(_folder.Path, "main"), ((DiskCacheStore)cache.PersistentTier).Root);
+        Assert.NotNull(cache.PersistentStore);
+        Assert.Equal(Path.Combine(_folder.Path, "main"), ((DiskCacheStore)cache.PersistentStore).Root);
     }
 
     [Theory]
@@ -53,7 +53,7 @@ public sealed class DiskTierThroughCacheManagerTests : IDisposable
 
         cache.Set("k", "v");
 
-        Assert.Equal(CacheEnvironment.Worker, cache.Environment);
+        Assert.Equal(CacheEnvironment.Worker, cache.CacheEnvironment);
         Assert.Equal([EntryPath("k", folder)], AllFiles());
     }
 
@@ -147,7 +147,7 @@ public sealed class DiskTierThroughCacheManagerTests : IDisposable
 
         using var after = NewCache();
 
-        Assert.Equal(2, after.PersistentTier!.GetUsage().Entries);
+        Assert.Equal(2, after.PersistentStore!.GetUsage().Entries);
         Assert.Equal(new OcrPage("persisted", 2, 0.7), after.Get<OcrPage>("k").Value);
         Assert.Equal(CacheResult<string?>.Hit(null), await after.GetAsync<string?>("null"));
         Assert.Equal(2, after.GetStats()["disk"]!.Hits); // both reads came from disk: memory starts empty
@@ -161,10 +161,10 @@ public sealed class DiskTierThroughCacheManagerTests : IDisposable
         using var cache = NewCache();
         cache.Set("k", new OcrPage("promote me", 1, 1));
         Assert.Equal(1, cache.Clear(CacheTiers.Memory));
-        Assert.Equal(0, cache.MemoryTier!.Count);
+        Assert.Equal(0, cache.MemoryStore!.Count);
 
         Assert.Equal(new OcrPage("promote me", 1, 1), (await Read<OcrPage>(cache, "k", async)).Value);
-        Assert.Equal(1, cache.MemoryTier.Count);
+        Assert.Equal(1, cache.MemoryStore.Count);
 
         Assert.True((await Read<OcrPage>(cache, "k", async)).HasValue);
         var stats = cache.GetStats();
@@ -197,7 +197,7 @@ public sealed class DiskTierThroughCacheManagerTests : IDisposable
         cache.Set(CacheKey.FromString("p"), "v", new CacheEntryOptions { Tiers = CacheTiers.Persistent });
 
         Assert.Equal([EntryPath("p")], AllFiles());
-        Assert.Equal(1, cache.MemoryTier!.Count);
+        Assert.Equal(1, cache.MemoryStore!.Count);
     }
 
     [Fact]
@@ -205,6 +205,6 @@ public sealed class DiskTierThroughCacheManagerTests : IDisposable
     {
         using var cache = NewCache(o => o.DiskCacheSizeGb = 0.5);
 
-        Assert.Equal(512L * 1024 * 1024, ((DiskCacheStore)cache.PersistentTier!).CapacityBytes);
+        Assert.Equal(512L * 1024 * 1024, ((DiskCacheStore)cache.PersistentStore!).CapacityBytes);
     }
 }

@@ -18,10 +18,10 @@ public sealed class MemoryTierThroughCacheManagerTests : IDisposable
     [Fact]
     public void Only_the_memory_tier_is_on()
     {
-        Assert.NotNull(_cache.MemoryTier);
-        Assert.Null(_cache.RedisTier);
-        Assert.Null(_cache.PersistentTier);
-        Assert.Equal(16L * 1024 * 1024, _cache.MemoryTier.CapacityBytes);
+        Assert.NotNull(_cache.MemoryStore);
+        Assert.Null(_cache.RedisStore);
+        Assert.Null(_cache.PersistentStore);
+        Assert.Equal(16L * 1024 * 1024, _cache.MemoryStore.CapacityBytes);
     }
 
     [Fact]
@@ -86,7 +86,7 @@ public sealed class MemoryTierThroughCacheManagerTests : IDisposable
 
         _time.Advance(TimeSpan.FromSeconds(1));
         Assert.False(_cache.Get<string>("k").HasValue);
-        Assert.Equal(0, _cache.MemoryTier!.Count);
+        Assert.Equal(0, _cache.MemoryStore!.Count);
     }
 
     [Fact]
@@ -109,7 +109,7 @@ public sealed class MemoryTierThroughCacheManagerTests : IDisposable
             o.MemoryCacheSizeMb = 1;
             o.CompressionThresholdBytes = int.MaxValue; // sizes then follow the payloads exactly
         });
-        var memory = cache.MemoryTier!;
+        var memory = cache.MemoryStore!;
         var random = new Random(11);
         byte[] Blob()
         {
@@ -147,7 +147,7 @@ public sealed class MemoryTierThroughCacheManagerTests : IDisposable
     public void Sizes_are_counted_from_the_serialized_length()
     {
         using var cache = NewCache(o => o.CompressionThresholdBytes = int.MaxValue);
-        var memory = cache.MemoryTier!;
+        var memory = cache.MemoryStore!;
 
         cache.Set("aa", new byte[1_000]);
         var small = memory.SizeBytes;
@@ -163,7 +163,7 @@ public sealed class MemoryTierThroughCacheManagerTests : IDisposable
     {
         _cache.Set("text", new string('a', 100_000));
 
-        Assert.InRange(_cache.MemoryTier!.SizeBytes, 1, 10_000);
+        Assert.InRange(_cache.MemoryStore!.SizeBytes, 1, 10_000);
     }
 
     [Fact]
@@ -171,7 +171,7 @@ public sealed class MemoryTierThroughCacheManagerTests : IDisposable
     {
         using var cache = NewCache(o => o.MemoryCacheSizeMb = 0);
 
-        Assert.Null(cache.MemoryTier);
+        Assert.Null(cache.MemoryStore);
         cache.Set("k", "v");
         Assert.False(cache.Get<string>("k").HasValue);
     }

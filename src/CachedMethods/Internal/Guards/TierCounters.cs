@@ -1,6 +1,6 @@
 namespace CachedMethods.Internal;
 
-/// <summary>Hit, miss and error counts of one tier, updated without locks.</summary>
+/// <summary>Hit, miss, error and size-skip counts of one tier, updated without locks.</summary>
 internal sealed class TierCounters
 {
     private long _hits;

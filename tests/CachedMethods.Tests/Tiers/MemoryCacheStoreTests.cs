@@ -4,19 +4,19 @@ using Microsoft.Extensions.Time.Testing;
 namespace CachedMethods.Tests.Tiers;
 
 /// <summary>The memory tier on its own, through its internal surface.</summary>
-public class MemoryCacheTierTests
+public class MemoryCacheStoreTests
 {
     private static readonly TimeSpan Minute = TimeSpan.FromMinutes(1);
     private readonly FakeTimeProvider _time = TestOptions.NewClock();
 
-    private static bool TryGet<T>(MemoryCacheTier tier, CacheKey key, out T value) => tier.TryGet(key.Canonical, key.Hash, out value);
+    private static bool TryGet<T>(MemoryCacheStore tier, CacheKey key, out T value) => tier.TryGet(key.Canonical, key.Hash, out value);
 
     private static CacheKey Key(int i) => CacheKey.FromString("entry-" + i.ToString("D3", System.Globalization.CultureInfo.InvariantCulture));
 
     [Fact]
     public void A_stored_value_is_a_hit_and_an_unknown_key_a_miss()
     {
-        var tier = new MemoryCacheTier(1 << 20, _time);
+        var tier = new MemoryCacheStore(1 << 20, _time);
         tier.Set(Key(1), "one", 10, Minute);
 
         Assert.True(TryGet(tier, Key(1), out string? value));
@@ -27,7 +27,7 @@ public class MemoryCacheTierTests
     [Fact]
     public void A_cached_null_is_a_hit()
     {
-        var tier = new MemoryCacheTier(1 << 20, _time);
+        var tier = new MemoryCacheStore(1 << 20, _time);
         tier.Set(Key(1), null, 1, Minute);
 
         Assert.True(TryGet(tier, Key(1), out string? value));
@@ -39,7 +39,7 @@ public class MemoryCacheTierTests
     [Fact]
     public void A_value_of_another_type_is_a_miss()
     {
-        var tier = new MemoryCacheTier(1 << 20, _time);
+        var tier = new MemoryCacheStore(1 << 20, _time);
         tier.Set(Key(1), "text", 10, Minute);
 
         Assert.False(TryGet(tier, Key(1), out int _));
@@ -51,7 +51,7 @@ public class MemoryCacheTierTests
     [Fact]
     public void A_bucket_hit_with_another_canonical_key_is_a_miss()
     {
-        var tier = new MemoryCacheTier(1 << 20, _time);
+        var tier = new MemoryCacheStore(1 << 20, _time);
         tier.Set(Key(1), "one", 10, Minute);
 
         // As if Key(2) collided with Key(1) in the 128-bit hash: the canonical bytes still decide.
@@ -61,7 +61,7 @@ public class MemoryCacheTierTests
     [Fact]
     public void An_entry_expires_after_its_ttl()
     {
-        var tier = new MemoryCacheTier(1 << 20, _time);
+        var tier = new MemoryCacheStore(1 << 20, _time);
         tier.Set(Key(1), "one", 10, TimeSpan.FromSeconds(30));
 
         _time.Advance(TimeSpan.FromSeconds(29.9));
@@ -76,7 +76,7 @@ public class MemoryCacheTierTests
     [Fact]
     public void Size_grows_with_the_serialized_length_and_is_released_on_remove()
     {
-        var tier = new MemoryCacheTier(1 << 20, _time);
+        var tier = new MemoryCacheStore(1 << 20, _time);
         tier.Set(Key(1), "small", 100, Minute);
         var small = tier.SizeBytes;
 
@@ -92,7 +92,7 @@ public class MemoryCacheTierTests
     [Fact]
     public void An_entry_larger_than_the_bound_is_not_kept()
     {
-        var tier = new MemoryCacheTier(10_000, _time);
+        var tier = new MemoryCacheStore(10_000, _time);
         tier.Set(Key(1), "old", 10, Minute);
 
         tier.Set(Key(1), "huge", 20_000, Minute);
@@ -104,7 +104,7 @@ public class MemoryCacheTierTests
     [Fact]
     public void The_least_recently_used_entries_are_evicted_first()
     {
-        var tier = new MemoryCacheTier(10_000, _time);
+        var tier = new MemoryCacheStore(10_000, _time);
         for (var i = 0; i < 8; i++)
         {
             tier.Set(Key(i), i, 1_000, Minute);
@@ -127,7 +127,7 @@ public class MemoryCacheTierTests
     [Fact]
     public void Expired_entries_are_evicted_before_live_ones()
     {
-        var tier = new MemoryCacheTier(10_000, _time);
+        var tier = new MemoryCacheStore(10_000, _time);
         tier.Set(Key(0), 0, 4_000, TimeSpan.FromSeconds(10));
         _time.Advance(TimeSpan.FromSeconds(1));
         tier.Set(Key(1), 1, 4_000, Minute);
@@ -143,7 +143,7 @@ public class MemoryCacheTierTests
     [Fact]
     public void Clear_removes_everything_and_counts_it()
     {
-        var tier = new MemoryCacheTier(1 << 20, _time);
+        var tier = new MemoryCacheStore(1 << 20, _time);
         for (var i = 0; i < 5; i++)
         {
             tier.Set(Key(i), i, 10, Minute);

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.ComponentModel;
 
 namespace CachedMethods;
 
@@ -23,7 +24,9 @@ namespace CachedMethods;
 /// Return immutable types (records) from cached methods.
 /// </para>
 /// </remarks>
-public sealed class MemoryCacheTier
+#pragma warning disable CS0618 // Derives from its own old name, kept so that code written against it still compiles.
+public sealed class MemoryCacheStore : MemoryCacheTier
+#pragma warning restore CS0618
 {
     private const long EntryOverheadBytes = 96;
 
@@ -36,7 +39,7 @@ public sealed class MemoryCacheTier
     private long _sizeBytes;
     private long _evictions;
 
-    internal MemoryCacheTier(long capacityBytes, TimeProvider time)
+    internal MemoryCacheStore(long capacityBytes, TimeProvider time)
     {
         CapacityBytes = capacityBytes;
         _time = time;
@@ -48,20 +51,28 @@ public sealed class MemoryCacheTier
     }
 
     /// <summary>The bound, in bytes.</summary>
-    public long CapacityBytes { get; }
+    public override long CapacityBytes { get; }
 
     /// <summary>Bytes held, counted from serialized lengths.</summary>
-    public long SizeBytes => Interlocked.Read(ref _sizeBytes);
+    public override long SizeBytes => Interlocked.Read(ref _sizeBytes);
 
     /// <summary>Entries held, expired ones included until they are read or evicted.</summary>
-    public int Count => _entries.Count;
+    public override int Count => _entries.Count;
 
     /// <summary>Entries evicted to stay within the bound since start.</summary>
-    public long Evictions => Interlocked.Read(ref _evictions);
+    public override long Evictions => Interlocked.Read(ref _evictions);
 
-    internal bool TryGet<T>(ReadOnlySpan<byte> canonicalKey, KeyHash hash, out T value)
+    /// <summary>The hot-path read: a fresh entry only.</summary>
+    internal bool TryGet<T>(ReadOnlySpan<byte> canonicalKey, KeyHash hash, out T value) =>
+        Lookup(canonicalKey, hash, out value) == MemoryLookup.Fresh;
+
+    /// <summary>
+    /// The slow-path read, one probe that tells everything: a fresh entry, one due for refresh-ahead,
+    /// one kept past its TTL for fail-safe (<see cref="MemoryLookup.Stale"/>), or none.
+    /// </summary>
+    internal MemoryLookup Lookup<T>(ReadOnlySpan<byte> canonicalKey, KeyHash hash, out T value)
     {
-        if (_entries.TryGetValue(hash, out var entry) && entry.Key.AsSpan().SequenceEqual(canonicalKey))
+        if (_entries.TryGetValue(hash, out var entry) && entry.Key.AsSpan().SequenceEqual(canonicalKey) && TryCast(entry, out value))
         {
             var now = Now();
             // One comparison covers both freshness and refresh-ahead: FreshUntil is the earlier of the two.
@@ -72,27 +83,6 @@ public sealed class MemoryCacheTier
                     entry.LastAccess = now;
                 }
 
-                return TryCast(entry, out value);
-            }
-
-            if (now >= entry.RetainUntil)
-            {
-                RemoveEntry(hash, entry);
-            }
-        }
-
-        value = default!;
-        return false;
-    }
-
-    /// <summary>The slow-path read: also reports entries due for refresh or kept for fail-safe.</summary>
-    internal MemoryLookup TryGetForUpdate<T>(CacheKey key, out T value)
-    {
-        if (_entries.TryGetValue(key.Hash, out var entry) && entry.Key.AsSpan().SequenceEqual(key.Canonical) && TryCast(entry, out value))
-        {
-            var now = Now();
-            if (now < entry.FreshUntil)
-            {
                 return MemoryLookup.Fresh;
             }
 
@@ -106,7 +96,7 @@ public sealed class MemoryCacheTier
                 return MemoryLookup.Stale;
             }
 
-            RemoveEntry(key.Hash, entry);
+            RemoveEntry(hash, entry);
         }
 
         value = default!;
@@ -293,6 +283,31 @@ public sealed class MemoryCacheTier
         public long FreshUntil = freshUntil;
         public long LastAccess;
     }
+}
+
+/// <summary>
+/// The old name of <see cref="MemoryCacheStore"/>: a tier is a level of the engine (<see cref="CacheTiers"/>),
+/// a store is what serves it.
+/// </summary>
+[Obsolete("Renamed MemoryCacheStore.")]
+[EditorBrowsable(EditorBrowsableState.Never)]
+public abstract class MemoryCacheTier
+{
+    private protected MemoryCacheTier()
+    {
+    }
+
+    /// <summary>The bound, in bytes.</summary>
+    public abstract long CapacityBytes { get; }
+
+    /// <summary>Bytes held, counted from serialized lengths.</summary>
+    public abstract long SizeBytes { get; }
+
+    /// <summary>Entries held, expired ones included until they are read or evicted.</summary>
+    public abstract int Count { get; }
+
+    /// <summary>Entries evicted to stay within the bound since start.</summary>
+    public abstract long Evictions { get; }
 }
 
 /// <summary>What the slow-path memory read found.</summary>

@@ -1,0 +1,191 @@
+using Microsoft.Extensions.Logging;
+
+namespace CachedMethods.Internal;
+
+/// <summary>
+/// Reads a key from the stores below memory, top down, and promotes a hit to every tier above it.
+/// The decisions (which store to ask, what a frame means, when an entry is stale, invalidated or
+/// damaged, what to promote and for how long) are made here once; <see cref="Read{T}"/> and
+/// <see cref="ReadAsync{T}"/> differ only in their I/O calls.
+/// </summary>
+internal sealed class TierReader(TierSet tiers, TierWriter writer, IFleetCoordinator fleet, ICacheSerializer serializer, TimeProvider time, ILogger logger)
+{
+    /// <summary>The synchronous read: stores without synchronous I/O are skipped, tag times are the ones known here.</summary>
+    public LowerRead<T> Read<T>(CacheKey key, CacheTiers allowed, double refreshFraction = 0)
+    {
+        var read = default(LowerRead<T>);
+        for (var i = 0; i < tiers.Stores.Length; i++)
+        {
+            var store = tiers.Stores[i];
+            if (!ShouldRead(store, allowed, synchronous: true))
+            {
+                continue;
+            }
+
+            var found = Open<T>(store, key, store.Get(key.StorageId));
+            var step = Settle(store, ref found, fleet.Tags.IsInvalidated(found.Content), refreshFraction, ref read);
+            if (step == ReadStep.Promote && PromotionTtl(key, found, allowed) is { } ttl)
+            {
+                writer.WriteFrames(key, found.Frame!, found.Content.Payload.Length, ttl, allowed, i);
+            }
+            else if (step == ReadStep.Delete)
+            {
+                store.Delete(key.StorageId);
+            }
+
+            if (read.Found)
+            {
+                break;
+            }
+        }
+
+        return read;
+    }
+
+    /// <summary>The asynchronous read: every store, and tag times not known here are asked of the fleet.</summary>
+    public async ValueTask<LowerRead<T>> ReadAsync<T>(CacheKey key, CacheTiers allowed, double refreshFraction, CancellationToken cancellationToken)
+    {
+        var read = default(LowerRead<T>);
+        for (var i = 0; i < tiers.Stores.Length; i++)
+        {
+            var store = tiers.Stores[i];
+            if (!ShouldRead(store, allowed, synchronous: false))
+            {
+                continue;
+            }
+
+            var found = Open<T>(store, key, await store.GetAsync(key.StorageId, cancellationToken).ConfigureAwait(false));
+            var invalidated = found.Status == FrameStatus.Fresh && await fleet.IsInvalidatedAsync(found.Content, cancellationToken).ConfigureAwait(false);
+            var step = Settle(store, ref found, invalidated, refreshFraction, ref read);
+            if (step == ReadStep.Promote && PromotionTtl(key, found, allowed) is { } ttl)
+            {
+                await writer.WriteFramesAsync(key, found.Frame!, found.Content.Payload.Length, ttl, allowed, i, cancellationToken).ConfigureAwait(false);
+            }
+            else if (step == ReadStep.Delete)
+            {
+                await store.DeleteAsync(key.StorageId, cancellationToken).ConfigureAwait(false);
+            }
+
+            if (read.Found)
+            {
+                break;
+            }
+        }
+
+        return read;
+    }
+
+    private static bool ShouldRead(GuardedStore store, CacheTiers allowed, bool synchronous) =>
+        (allowed & store.Tier) != 0 && (!synchronous || store.CanRunSynchronously);
+
+    /// <summary>Checks a frame read from <paramref name="store"/> and deserializes it.</summary>
+    private FoundFrame<T> Open<T>(GuardedStore store, CacheKey key, byte[]? frame)
+    {
+        if (frame is null)
+        {
+            return default;
+        }
+
+        var status = Envelope.TryRead(frame, key.Digest, time.GetUtcNow(), out var content);
+        if (status != EnvelopeStatus.Valid)
+        {
+            if (status != EnvelopeStatus.Expired)
+            {
+                Log.BadEntry(logger, key.StorageId, store.Name, status.ToString().ToLowerInvariant());
+            }
+
+            return new FoundFrame<T>(FrameStatus.Damaged, default!, frame, content);
+        }
+
+        if (!content.ValueType.Span.SequenceEqual(ValueTypeName<T>.Utf8))
+        {
+            // Written as another type under the same key: not ours to read, nor to delete.
+            Log.OtherType(logger, key.StorageId, store.Name, System.Text.Encoding.UTF8.GetString(content.ValueType.Span), typeof(T).ToString());
+            return default;
+        }
+
+        try
+        {
+            var value = serializer.Deserialize<T>(content.Payload);
+            return new FoundFrame<T>(content.IsStale ? FrameStatus.Stale : FrameStatus.Fresh, value, frame, content);
+        }
+        catch (Exception ex)
+        {
+            // Bytes another version or another type wrote: a miss, and the entry is replaced.
+            Log.UnreadableEntry(logger, key.StorageId, store.Name, typeof(T).FullName ?? typeof(T).Name, ex);
+            return new FoundFrame<T>(FrameStatus.Damaged, default!, frame, content);
+        }
+    }
+
+    /// <summary>
+    /// Counts the read and decides: a fresh entry is the answer (and is promoted); a fresh entry whose tag
+    /// was invalidated after it was written, and a damaged one, are misses to delete; a stale one is kept
+    /// as the fail-safe fallback while the read goes on.
+    /// </summary>
+    private ReadStep Settle<T>(GuardedStore store, ref FoundFrame<T> found, bool invalidated, double refreshFraction, ref LowerRead<T> read)
+    {
+        if (found.Status == FrameStatus.Fresh && invalidated)
+        {
+            found = found with { Status = FrameStatus.Damaged };
+        }
+
+        if (found.Status == FrameStatus.Fresh)
+        {
+            store.Counters.Hit();
+            read = LowerRead<T>.Hit(found.Value, IsDueForRefresh(found.Content, refreshFraction));
+            return ReadStep.Promote;
+        }
+
+        store.Counters.Miss();
+        if (found.Status == FrameStatus.Stale && !read.HasStale)
+        {
+            read = LowerRead<T>.StaleOnly(found.Value);
+        }
+
+        return found.Status == FrameStatus.Damaged ? ReadStep.Delete : ReadStep.Next;
+    }
+
+    /// <summary>Puts a hit in memory with its remaining TTL, and says how long the stores above keep it (<see langword="null"/>: expired meanwhile).</summary>
+    private TimeSpan? PromotionTtl<T>(CacheKey key, in FoundFrame<T> found, CacheTiers allowed)
+    {
+        var content = found.Content;
+        var now = time.GetUtcNow();
+        var remaining = content.ExpiresAt - now;
+        if (remaining <= TimeSpan.Zero)
+        {
+            return null;
+        }
+
+        tiers.MemoryFor(allowed, content.Payload.Length)?.Set(
+            key, found.Value, content.Payload.Length, remaining, content.RetainUntil - content.ExpiresAt, refreshAfter: null, content.Tags.Count == 0 ? null : content.Tags);
+        return content.RetainUntil - now;
+    }
+
+    private bool IsDueForRefresh(in EnvelopeContent content, double fraction) =>
+        fraction is > 0 and < 1 && time.GetUtcNow() - content.CreatedAt >= (content.ExpiresAt - content.CreatedAt) * fraction;
+
+    private enum FrameStatus
+    {
+        Missing,
+        Fresh,
+        Stale,
+        Damaged,
+    }
+
+    private enum ReadStep
+    {
+        Next,
+        Promote,
+        Delete,
+    }
+
+    private readonly record struct FoundFrame<T>(FrameStatus Status, T Value, byte[]? Frame, EnvelopeContent Content);
+}
+
+/// <summary>What the tiers below memory gave: a fresh value, or only a stale one kept for fail-safe.</summary>
+internal readonly record struct LowerRead<T>(bool Found, T Value, bool HasStale, bool RefreshDue)
+{
+    public static LowerRead<T> Hit(T value, bool refreshDue) => new(true, value, false, refreshDue);
+
+    public static LowerRead<T> StaleOnly(T value) => new(false, value, true, false);
+}

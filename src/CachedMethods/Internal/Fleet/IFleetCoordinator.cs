@@ -1,0 +1,54 @@
+namespace CachedMethods.Internal;
+
+/// <summary>
+/// Everything the engine asks of the other processes: the coherence channel, tag and prefix
+/// invalidation times, and the per-key lock of distributed single-flight and refresh-ahead. With a
+/// shared store (Redis) it is <see cref="RedisFleetCoordinator"/>, whose every call goes through that
+/// store's guard; without one it is <see cref="LocalFleetCoordinator"/>, so the engine never asks
+/// whether Redis is there.
+/// </summary>
+internal interface IFleetCoordinator : IDisposable
+{
+    /// <summary>Tag invalidation times known in this process.</summary>
+    TagClock Tags { get; }
+
+    /// <summary>Whether an entry created at <paramref name="content"/>'s time carries a tag invalidated since, asking the fleet for tag times not known here.</summary>
+    ValueTask<bool> IsInvalidatedAsync(EnvelopeContent content, CancellationToken cancellationToken);
+
+    /// <summary>Records the invalidation here and in the fleet, and tells every other process.</summary>
+    ValueTask InvalidateTagAsync(string tag, DateTimeOffset at, CancellationToken cancellationToken);
+
+    /// <summary>Tells every other process (when coherence is on); never throws.</summary>
+    ValueTask PublishAsync(CoherenceMessage message);
+
+    /// <summary>Like <see cref="PublishAsync"/>, without waiting: for synchronous callers.</summary>
+    void PublishInBackground(CoherenceMessage message);
+
+    /// <summary>Tries to take the fleet-wide lock of <paramref name="storageId"/>.</summary>
+    ValueTask<LockAttempt> TryAcquireLockAsync(string storageId, CancellationToken cancellationToken);
+
+    /// <summary>Extends a held lock; <see langword="false"/> when it is no longer ours or the call failed.</summary>
+    ValueTask<bool> RenewLockAsync(string storageId, string token);
+
+    /// <summary>Releases a held lock and tells its waiters; never throws (an unreleased lock expires).</summary>
+    ValueTask ReleaseLockAsync(string storageId, string token);
+
+    /// <summary>Computes <paramref name="work"/> once across the fleet: the lock holder computes, the others wait and read its result.</summary>
+    ValueTask<T> ComputeOnceAsync<TState, T>(MissWork<TState, T> work, CancellationToken cancellationToken);
+}
+
+/// <summary>The outcome of a lock attempt.</summary>
+internal readonly record struct LockAttempt(LockOutcome Outcome, string? Token)
+{
+    public static LockAttempt HeldElsewhere => new(LockOutcome.HeldElsewhere, null);
+
+    /// <summary>No shared store, or the call failed: the caller acts on its own.</summary>
+    public static LockAttempt Unavailable => new(LockOutcome.Unavailable, null);
+}
+
+internal enum LockOutcome
+{
+    Unavailable,
+    Acquired,
+    HeldElsewhere,
+}

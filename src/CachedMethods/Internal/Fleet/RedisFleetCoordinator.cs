@@ -1,0 +1,203 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Logging;
+
+namespace CachedMethods.Internal;
+
+/// <summary>
+/// The fleet through a shared store that is also an <see cref="ICacheCoordinator"/> (Redis). Every call
+/// goes through that store's <see cref="CallGuard"/>: bounded by its timeout, counted as its error when
+/// it fails, and skipped while its circuit is open. A failed call degrades, never throws: no message, a
+/// tag time unknown, a lock not taken (the caller computes itself).
+/// </summary>
+internal sealed class RedisFleetCoordinator : IFleetCoordinator
+{
+    private static readonly TimeSpan ReleasePollInterval = TimeSpan.FromMilliseconds(250);
+
+    private readonly ICacheCoordinator _coordinator;
+    private readonly CallGuard _guard;
+    private readonly MemoryCacheStore? _memory;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly bool _coherence;
+    private readonly TimeSpan _lockExpiry;
+    private readonly TimeSpan _lockWait;
+    private readonly ConcurrentDictionary<string, TaskCompletionSource> _releaseWaiters = new(StringComparer.Ordinal);
+
+    public RedisFleetCoordinator(ICacheCoordinator coordinator, CallGuard guard, MemoryCacheStore? memory, CacheOptions options, ILogger logger)
+    {
+        _coordinator = coordinator;
+        _guard = guard;
+        _memory = memory;
+        _time = options.TimeProvider;
+        _logger = logger;
+        _coherence = options.Coherence;
+        _lockExpiry = TimeSpan.FromSeconds(options.LockExpirySeconds);
+        _lockWait = TimeSpan.FromSeconds(options.LockWaitTimeoutSeconds);
+        Tags = new TagClock(memory);
+        coordinator.MessageReceived += OnMessage;
+    }
+
+    public TagClock Tags { get; }
+
+    public async ValueTask<bool> IsInvalidatedAsync(EnvelopeContent content, CancellationToken cancellationToken)
+    {
+        foreach (var tag in content.Tags)
+        {
+            if (!Tags.IsKnown(tag))
+            {
+                var at = await _guard.RunAsync((_coordinator, tag), static (s, ct) => ReadTagTimeAsync(s._coordinator, s.tag, ct), null, "read tag time", cancellationToken).ConfigureAwait(false);
+                if (at is { } known)
+                {
+                    // Kept until a Tag message updates it, or a reconnect clears it. A failed read is not kept.
+                    Tags.Learn(tag, known);
+                }
+            }
+        }
+
+        return Tags.IsInvalidated(content);
+    }
+
+    public async ValueTask InvalidateTagAsync(string tag, DateTimeOffset at, CancellationToken cancellationToken)
+    {
+        Tags.Invalidate(tag, at.ToUnixTimeMilliseconds());
+        await _guard.RunAsync((_coordinator, tag, at), static (s, ct) => GuardedStore.Completed(s._coordinator.SetTagInvalidatedAsync(s.tag, s.at, ct)), false, "record tag time", cancellationToken).ConfigureAwait(false);
+        await PublishAsync(new CoherenceMessage(CoherenceKind.Tag, tag, at.ToUnixTimeMilliseconds())).ConfigureAwait(false);
+    }
+
+    public ValueTask PublishAsync(CoherenceMessage message)
+    {
+        if (!_coherence)
+        {
+            return ValueTask.CompletedTask;
+        }
+
+        var publish = _guard.RunAsync((_coordinator, message), static (s, _) => GuardedStore.Completed(s._coordinator.PublishAsync(s.message)), false, "publish", CancellationToken.None);
+        return publish.IsCompletedSuccessfully ? ValueTask.CompletedTask : new ValueTask(publish.AsTask());
+    }
+
+    public void PublishInBackground(CoherenceMessage message)
+    {
+        var publish = PublishAsync(message);
+        if (!publish.IsCompleted)
+        {
+            _ = publish.AsTask();
+        }
+    }
+
+    public async ValueTask<LockAttempt> TryAcquireLockAsync(string storageId, CancellationToken cancellationToken)
+    {
+        var token = await _guard.RunAsync((_coordinator, storageId, _lockExpiry), static async (s, ct) => (string?)(await s._coordinator.TryAcquireLockAsync(s.storageId, s._lockExpiry, ct).ConfigureAwait(false) ?? ""), null, "take lock", cancellationToken).ConfigureAwait(false);
+        return token switch
+        {
+            null => LockAttempt.Unavailable,
+            "" => LockAttempt.HeldElsewhere,
+            _ => new LockAttempt(LockOutcome.Acquired, token),
+        };
+    }
+
+    public ValueTask<bool> RenewLockAsync(string storageId, string token) =>
+        _guard.RunAsync((_coordinator, storageId, token, _lockExpiry), static (s, _) => s._coordinator.RenewLockAsync(s.storageId, s.token, s._lockExpiry), false, "renew lock", CancellationToken.None);
+
+    public async ValueTask ReleaseLockAsync(string storageId, string token) =>
+        await _guard.RunAsync((_coordinator, storageId, token), static (s, _) => GuardedStore.Completed(s._coordinator.ReleaseLockAsync(s.storageId, s.token)), false, "release lock", CancellationToken.None).ConfigureAwait(false);
+
+    /// <summary>
+    /// Distributed single-flight: the process that takes the key's lock computes; the others wait for its
+    /// release message (or a poll that sees the lock gone), then read its result. A dead holder's lock
+    /// expires and a waiter takes over; a failing Redis means computing here.
+    /// </summary>
+    public async ValueTask<T> ComputeOnceAsync<TState, T>(MissWork<TState, T> work, CancellationToken cancellationToken)
+    {
+        var storageId = work.Key.StorageId;
+        var deadline = _time.GetUtcNow() + _lockWait;
+        while (true)
+        {
+            var attempt = await TryAcquireLockAsync(storageId, cancellationToken).ConfigureAwait(false);
+            if (attempt.Outcome == LockOutcome.Unavailable)
+            {
+                return await work.ComputeAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            if (attempt.Token is { } token)
+            {
+                await using var renewal = new LockRenewal(this, storageId, token, _lockExpiry, _time);
+                // The previous holder may have stored the value between our read and our lock.
+                var stored = await work.ReadStoredAsync(work.Policy.Tiers & ~CacheTiers.Persistent, cancellationToken).ConfigureAwait(false);
+                return stored.Found ? stored.Value : await work.ComputeAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            await WaitForReleaseAsync(storageId, deadline, cancellationToken).ConfigureAwait(false);
+            var result = await work.ReadStoredAsync(work.Policy.Tiers, cancellationToken).ConfigureAwait(false);
+            if (result.Found)
+            {
+                return result.Value;
+            }
+
+            if (_time.GetUtcNow() >= deadline)
+            {
+                Log.LockWaitExceeded(_logger, storageId, (int)_lockWait.TotalSeconds);
+                return await work.ComputeAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            // The lock is free and nothing was stored (the holder failed or died): try to take it.
+        }
+    }
+
+    public void Dispose() => _coordinator.MessageReceived -= OnMessage;
+
+    private static async ValueTask<long?> ReadTagTimeAsync(ICacheCoordinator coordinator, string tag, CancellationToken cancellationToken) =>
+        (await coordinator.GetTagInvalidatedAsync(tag, cancellationToken).ConfigureAwait(false))?.ToUnixTimeMilliseconds() ?? TagClock.Never;
+
+    private async Task WaitForReleaseAsync(string storageId, DateTimeOffset deadline, CancellationToken cancellationToken)
+    {
+        var released = _releaseWaiters.GetOrAdd(storageId, static _ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+        try
+        {
+            while (_time.GetUtcNow() < deadline)
+            {
+                var poll = Task.Delay(ReleasePollInterval, _time, cancellationToken);
+                if (await Task.WhenAny(released.Task, poll).ConfigureAwait(false) == released.Task)
+                {
+                    return;
+                }
+
+                cancellationToken.ThrowIfCancellationRequested();
+                // The poll catches a release message lost to a reconnect, and a holder whose lock expired.
+                // A failed check counts as released: the caller then reads, and takes the lock or computes.
+                var locked = await _guard.RunAsync((_coordinator, storageId), static (s, ct) => s._coordinator.IsLockedAsync(s.storageId, ct), false, "check lock", cancellationToken).ConfigureAwait(false);
+                if (!locked)
+                {
+                    return;
+                }
+            }
+        }
+        finally
+        {
+            _releaseWaiters.TryRemove(new KeyValuePair<string, TaskCompletionSource>(storageId, released));
+        }
+    }
+
+    private void OnMessage(CoherenceMessage message)
+    {
+        switch (message.Kind)
+        {
+            case CoherenceKind.Remove when KeyHash.TryParse(message.Value, out var hash):
+                _memory?.RemoveByHash(hash);
+                break;
+            case CoherenceKind.Clear:
+                _memory?.Clear();
+                break;
+            case CoherenceKind.Tag:
+                Tags.Invalidate(message.Value, message.At);
+                break;
+            case CoherenceKind.Released when _releaseWaiters.TryGetValue(message.Value, out var waiter):
+                waiter.TrySetResult();
+                break;
+            case CoherenceKind.Reconnected:
+                // Messages sent while we were away are lost: drop what they might have invalidated.
+                _memory?.Clear();
+                Tags.Clear();
+                break;
+        }
+    }
+}

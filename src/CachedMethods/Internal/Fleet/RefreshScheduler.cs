@@ -1,0 +1,62 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Logging;
+
+namespace CachedMethods.Internal;
+
+/// <summary>
+/// Refresh-ahead: one background refresh per key in this process, and one per fleet when the entry
+/// asks for distributed single-flight (the process that takes the key's lock refreshes; the others
+/// push their refresh point back and receive the new value through the coherence channel).
+/// </summary>
+internal sealed class RefreshScheduler(IFleetCoordinator fleet, MemoryCacheStore? memory, ILogger logger)
+{
+    private static readonly TimeSpan RetryDelay = TimeSpan.FromSeconds(5);
+
+    private readonly ConcurrentDictionary<CacheKey, byte> _refreshing = new();
+
+    /// <summary>Starts a refresh of <paramref name="work"/>'s key unless one is running here.</summary>
+    public void Start<TState, T>(MissWork<TState, T> work)
+    {
+        if (_refreshing.TryAdd(work.Key, 0))
+        {
+            _ = RefreshAsync(work);
+        }
+    }
+
+    private async Task RefreshAsync<TState, T>(MissWork<TState, T> work)
+    {
+        var key = work.Key;
+        var attempt = LockAttempt.Unavailable;
+        try
+        {
+            if (work.Policy.Distributed)
+            {
+                attempt = await fleet.TryAcquireLockAsync(key.StorageId, CancellationToken.None).ConfigureAwait(false);
+                if (attempt.Outcome == LockOutcome.HeldElsewhere)
+                {
+                    // Another process refreshes; its write drops our copy through the coherence channel.
+                    memory?.PostponeRefresh(key, RetryDelay);
+                    return;
+                }
+            }
+
+            var value = await work.Factory(work.State, CancellationToken.None).ConfigureAwait(false);
+            await work.Runner.StoreAsync(key, value, work.Policy).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            // The current entry stays until it expires; the next hit past the refresh point tries again.
+            Log.BackgroundFactoryFailed(logger, key.StorageId, ex);
+            memory?.PostponeRefresh(key, RetryDelay);
+        }
+        finally
+        {
+            if (attempt.Token is { } token)
+            {
+                await fleet.ReleaseLockAsync(key.StorageId, token).ConfigureAwait(false);
+            }
+
+            _refreshing.TryRemove(key, out _);
+        }
+    }
+}

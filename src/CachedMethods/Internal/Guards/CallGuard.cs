@@ -1,0 +1,120 @@
+using Microsoft.Extensions.Logging;
+
+namespace CachedMethods.Internal;
+
+/// <summary>
+/// The one guard every call that leaves the process goes through (a store read or write, a lock, a
+/// publish): it skips the call while the target is down or its circuit is open, bounds an asynchronous
+/// call by a timeout, and turns any failure into a logged, counted fallback value. Repeated failures
+/// open the circuit.
+/// </summary>
+/// <remarks>
+/// Synchronous calls cannot be abandoned without blocking another thread on them, so their bound is the
+/// target's own (Redis: its sync timeout). A target that already bounds its asynchronous calls by the
+/// same timeout (<see cref="ICacheStore.BoundsOwnCalls"/>) is awaited without a second timer.
+/// A caller's own cancellation is rethrown, never counted as a failure.
+/// </remarks>
+internal sealed class CallGuard(string name, TimeSpan timeout, TimeProvider time, ILogger logger, Func<bool> isAvailable, bool boundsOwnCalls)
+{
+    private readonly CircuitBreaker _circuit = new(time);
+
+    public string Name => name;
+
+    public TimeSpan Timeout => timeout;
+
+    public TierCounters Counters { get; } = new();
+
+    /// <summary>Reachable and not shut off by the circuit: what the health properties report.</summary>
+    public bool IsUsable => isAvailable() && !_circuit.IsOpen;
+
+    /// <summary>Runs a synchronous call; <paramref name="fallback"/> when it is skipped or fails.</summary>
+    public TResult Run<TState, TResult>(TState state, Func<TState, TResult> call, TResult fallback, string operation)
+    {
+        if (!Enter())
+        {
+            return fallback;
+        }
+
+        try
+        {
+            var result = call(state);
+            Succeeded();
+            return result;
+        }
+        catch (Exception ex)
+        {
+            Failed(ex, operation);
+            return fallback;
+        }
+    }
+
+    /// <summary>Runs an asynchronous call within <paramref name="bound"/> (default: the guard's timeout); <paramref name="fallback"/> when it is skipped, fails or times out.</summary>
+    public ValueTask<TResult> RunAsync<TState, TResult>(TState state, Func<TState, CancellationToken, ValueTask<TResult>> call, TResult fallback, string operation, CancellationToken cancellationToken, TimeSpan bound = default)
+    {
+        if (!Enter())
+        {
+            return new ValueTask<TResult>(fallback);
+        }
+
+        ValueTask<TResult> pending;
+        try
+        {
+            pending = call(state, cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            Failed(ex, operation);
+            return new ValueTask<TResult>(fallback);
+        }
+
+        if (pending.IsCompletedSuccessfully)
+        {
+            // The common case of a fast store: no state machine, no timer.
+            Succeeded();
+            return new ValueTask<TResult>(pending.Result);
+        }
+
+        return AwaitAsync(pending, fallback, operation, bound == default ? timeout : bound, cancellationToken);
+    }
+
+    private async ValueTask<TResult> AwaitAsync<TResult>(ValueTask<TResult> pending, TResult fallback, string operation, TimeSpan bound, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var result = boundsOwnCalls && bound == timeout
+                ? await pending.ConfigureAwait(false)
+                : await pending.AsTask().WaitAsync(bound, time, cancellationToken).ConfigureAwait(false);
+            Succeeded();
+            return result;
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            throw;
+        }
+        catch (Exception ex)
+        {
+            Failed(ex, operation);
+            return fallback;
+        }
+    }
+
+    private bool Enter() => isAvailable() && _circuit.AllowCall();
+
+    private void Succeeded()
+    {
+        if (_circuit.OnSuccess())
+        {
+            Log.CircuitClosed(logger, name);
+        }
+    }
+
+    private void Failed(Exception exception, string operation)
+    {
+        Counters.Error();
+        Log.StoreFailed(logger, name, operation, exception is TimeoutException ? "timed out" : exception.GetType().Name, exception);
+        if (_circuit.OnFailure())
+        {
+            Log.CircuitOpened(logger, name, CircuitBreaker.FailureThreshold);
+        }
+    }
+}
