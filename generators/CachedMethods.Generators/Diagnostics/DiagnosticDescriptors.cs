@@ -139,7 +139,7 @@ internal static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor NoFormatterForEngineCall = Create(
         "CM0041",
         "A value passed to the cache has no generated formatter",
-        "'{0}' has no generated MessagePack formatter, so {1} keeps it in memory only; add [assembly: CacheSerializable(typeof({0}))]",
+        "'{0}' has no generated MessagePack formatter, so {1} cannot store it below memory; add [assembly: CacheSerializable(typeof({0}))]",
         DiagnosticSeverity.Warning);
 
     public static readonly DiagnosticDescriptor[] All =
