@@ -1,3 +1,5 @@
+using System.ComponentModel;
+
 namespace CachedMethods;
 
 public sealed partial class CacheManager
@@ -11,6 +13,8 @@ public sealed partial class CacheManager
     /// <see langword="false"/> on a miss and for an entry due for refresh-ahead, which the get-or-create
     /// path then returns while it refreshes the entry.
     /// </returns>
+    /// <remarks>For generated code; hidden from IntelliSense. See docs/generator.md, "Members for generated code".</remarks>
+    [EditorBrowsable(EditorBrowsableState.Never)]
     public bool TryGetMemory<T>(ReadOnlySpan<byte> canonicalKey, out T value)
     {
         if (_memory is not null && _memory.TryGet(canonicalKey, KeyHash.Compute(canonicalKey), out value))

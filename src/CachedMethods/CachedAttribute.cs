@@ -63,9 +63,45 @@ public sealed class CachedAttribute : Attribute
     /// the background. 0 defers to <see cref="CacheOptions.RefreshAheadFraction"/>.
     /// </summary>
     public double RefreshAhead { get; set; }
+
+    /// <summary>
+    /// <see langword="true"/>: the partial method's <c>Core</c> may read instance or static state that is not
+    /// in the key (CM0023 is not reported), because that state is the same for every instance that shares
+    /// the cache. Prefer <see cref="CacheKeyAttribute"/> on the member, or <see cref="NotCacheKeyAttribute"/>
+    /// on one that never changes results.
+    /// </summary>
+    public bool AllowUnkeyedState { get; set; }
+
+    /// <summary>
+    /// <see langword="true"/>: the result type may be mutable (CM0025 is not reported). A memory hit returns
+    /// the same instance to every caller, so a caller that changes it changes what every later hit sees.
+    /// </summary>
+    public bool AllowMutableResult { get; set; }
 }
 
-/// <summary>Marks a parameter that does not affect the result (a logger, a progress reporter).</summary>
-/// <remarks><see cref="CancellationToken"/> parameters are excluded from keys without it.</remarks>
-[AttributeUsage(AttributeTargets.Parameter, AllowMultiple = false, Inherited = false)]
+/// <summary>
+/// Marks what does not change a cached result, so it stays out of the key: a parameter of a cached method
+/// (a logger, a progress reporter); a field, property or primary-constructor parameter of a type used as a
+/// key (a cached hash, a lazily built index); or a member of a partial class that its <c>Core</c> methods
+/// read (an injected service whose answers never differ between instances).
+/// </summary>
+/// <remarks><see cref="CancellationToken"/> parameters are excluded from keys without it. See docs/generator.md, "Key rules".</remarks>
+[AttributeUsage(AttributeTargets.Parameter | AttributeTargets.Field | AttributeTargets.Property | AttributeTargets.Event, AllowMultiple = false, Inherited = false)]
 public sealed class NotCacheKeyAttribute : Attribute;
+
+/// <summary>
+/// Puts a member of a partial class into the key of every cached method of that class: a field, a property
+/// or a primary-constructor parameter that the <c>Core</c> methods read and that can differ between
+/// instances (a language, a tenant, a configuration value). The member's type must be keyable.
+/// </summary>
+/// <example>
+/// <code>
+/// public sealed partial class Translator([CacheKey] string language, CacheManager cache)
+/// {
+///     [Cached] public partial string Translate(string text);
+///     private string TranslateCore(string text) => Dictionary.Lookup(language, text);
+/// }
+/// </code>
+/// </example>
+[AttributeUsage(AttributeTargets.Parameter | AttributeTargets.Field | AttributeTargets.Property, AllowMultiple = false, Inherited = false)]
+public sealed class CacheKeyAttribute : Attribute;

@@ -21,7 +21,7 @@ public sealed class Report
         Status = Status.Final,
         Total = 12.50m,
         Lines = [new Line("a", 1.5), new Line("b", -0.25)],
-        Counts = new() { ["x"] = 1, ["y"] = 2 },
+        Counts = new Dictionary<string, int> { ["x"] = 1, ["y"] = 2 },
         Offset = new DateTimeOffset(2026, 3, 1, 9, 30, 0, TimeSpan.FromHours(5.5)),
         Big = Int128.MaxValue,
     };
@@ -36,7 +36,7 @@ public sealed class Report
 
     public IReadOnlyList<Line> Lines { get; init; } = [];
 
-    public Dictionary<string, int> Counts { get; init; } = [];
+    public IReadOnlyDictionary<string, int> Counts { get; init; } = new Dictionary<string, int>();
 
     public DateTimeOffset Offset { get; init; }
 
@@ -59,6 +59,8 @@ public sealed record Quote(string Symbol, decimal Price)
 /// <summary>The [Cached] surface: the generator writes BuildAsync's body and the formatters of Report.</summary>
 public sealed partial class Reports(CacheManager cache)
 {
+    /// <summary>How many times the value was computed: never part of the result.</summary>
+    [NotCacheKey]
     public int Calls { get; private set; }
 
     [Cached]

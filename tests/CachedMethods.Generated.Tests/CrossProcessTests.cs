@@ -12,11 +12,12 @@ public sealed class CrossProcessTests : IDisposable
     /// <summary>
     /// The SHA-256 storage id of <c>IOcrService.Concat("same", "key")</c>. Update it only together with a
     /// deliberate change of the key format (CacheKeyBuilder.FormatVersion) or of the scope. It was computed
-    /// outside .NET from the documented layout: SHA-256 of [Scope=27, format 1, "…IOcrService", "Concat",
-    /// version 0 (int32 LE), result shape "0983c48586d6ddd6"], [Name=26, "a"], [String=15, "same"],
-    /// [Name=26, "b"], [String=15, "key"], each string as (0, varint length, UTF-8).
+    /// outside .NET from the documented layout: SHA-256 of [Scope=27, format 2, "…IOcrService",
+    /// "Concat(System.String,System.String)", version 0 (int32 LE), result shape "0983c48586d6ddd6"],
+    /// [Name=26, "a"], [StringUtf16=31, "same"], [Name=26, "b"], [StringUtf16=31, "key"]; names and scope
+    /// strings as (0, varint length, UTF-8), string values as (0, varint length, UTF-16LE code units).
     /// </summary>
-    private const string GoldenStorageId = "0d28d5bec8e9d1abbda8bb8a94f96aeaf2e3e3af74be23a0995d88336fb37f83";
+    private const string GoldenStorageId = "6c5d2cbb3c78e31950e2226151ada6bb203a1b58a8832f625297f819592e36cb";
 
     private readonly CacheFixture _cache = new();
 
@@ -31,7 +32,7 @@ public sealed class CrossProcessTests : IDisposable
         var builder = new CacheKeyBuilder(stackalloc byte[256]);
         try
         {
-            builder.AppendScope("CachedMethods.Generated.Tests.Services.IOcrService", "Concat", 0, "0983c48586d6ddd6");
+            builder.AppendScope("CachedMethods.Generated.Tests.Services.IOcrService", "Concat(System.String,System.String)", 0, "0983c48586d6ddd6");
             builder.AppendName("a");
             builder.Append("same");
             builder.AppendName("b");

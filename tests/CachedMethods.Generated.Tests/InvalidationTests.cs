@@ -59,13 +59,14 @@ public sealed class InvalidationTests : IDisposable
     }
 
     [Fact]
-    public async Task TheSyncAndAsyncFormsBuildTheSameKey()
+    public async Task EachMethodHasOneInvalidatorNamedAfterIt()
     {
+        // LoadAsync gets InvalidateLoadAsync and Title gets InvalidateTitle: a Foo/FooAsync pair cannot collide.
         await _service.LoadAsync("doc-1", 300, null, CancellationToken.None);
-        Assert.True(_service.InvalidateLoad("doc-1", 300));
+        Assert.True(await _service.InvalidateLoadAsync("doc-1", 300));
 
         _service.Title("doc-1");
-        Assert.True(await _service.InvalidateTitleAsync("doc-1"));
+        Assert.True(_service.InvalidateTitle("doc-1"));
 
         Assert.Empty(_cache.StorageIdsOnDisk());
     }

@@ -43,9 +43,9 @@ public sealed class DiagnosticTests
     [InlineData("System.IO.Stream", "a stream's content is read, not compared; key by a hash of the content instead")]
     [InlineData("Func<int>", "a delegate is code, which has no value to key by")]
     [InlineData("IDisposable", "an interface can hide any runtime type, so its state is unknown at compile time")]
-    [InlineData("Dictionary<string, int>", "an unordered collection has no defined enumeration order; pass a sorted list instead")]
+    [InlineData("Dictionary<string, object>", "its values cannot be keyed: 'object' has no fixed type, so its encoding cannot be chosen at compile time")]
     [InlineData("Uri", "it is a framework type with no deterministic key encoding, and its ToString() may not tell values apart; pass a keyable value such as its string form")]
-    [InlineData("Opaque", "it has no public properties or fields, so every value would get the same key (a ToString() fallback would collide the same way)")]
+    [InlineData("Opaque", "it holds no state, so every value would get the same key; pass a value that tells the arguments apart, or mark the parameter [NotCacheKey]")]
     [InlineData("Holder", "its member 'Payload' of type 'object' is not keyable ('object' has no fixed type, so its encoding cannot be chosen at compile time)")]
     public Task CM0004_KeyParameterHasNoDeterministicEncoding(string type, string reason) => VerifyAsync(
         $$"""
@@ -114,18 +114,18 @@ public sealed class DiagnosticTests
     [InlineData("NoMatchingConstructor", "NoMatchingConstructor", "'NoMatchingConstructor' has no accessible constructor whose parameters all match its stored members by name and type; add one, or make the members settable")]
     [InlineData("WithAddress", "WithAddress", "'System.Net.IPAddress' has no formatter known to read it back exactly; store the data it holds (a string, bytes or a record of its parts) instead (the type of 'WithAddress.Address')")]
     [InlineData("System.Text.Json.JsonElement", "System.Text.Json.JsonElement", "'System.Text.Json.JsonElement' has no formatter known to read it back exactly; store the data it holds (a string, bytes or a record of its parts) instead")]
-    [InlineData("Dictionary<Point, int>", "System.Collections.Generic.Dictionary<Point, int>", "the key type 'Point' of 'System.Collections.Generic.Dictionary<Point, int>' cannot be hashed by MessagePack's untrusted-data reader; use a string, an integer, a Guid, a DateTime or an enum of 32 bits or less as the key, or a SortedDictionary")]
+    [InlineData("IReadOnlyDictionary<Point, int>", "System.Collections.Generic.IReadOnlyDictionary<Point, int>", "the key type 'Point' of 'System.Collections.Generic.IReadOnlyDictionary<Point, int>' cannot be hashed by MessagePack's untrusted-data reader; use a string, an integer, a Guid, a DateTime or an enum of 32 bits or less as the key, or a SortedDictionary")]
     public Task CM0007_ResultTypeCannotBeStored(string returnType, string resultType, string reason) => VerifyAsync(
         $$"""
         public interface IShape { }
         public abstract class Shape { }
-        public sealed class Holder { public Action? Callback { get; set; } }
+        public sealed class Holder { public Action? Callback { get; init; } }
         public sealed class PrivateSetter { public string Name { get; private set; } = ""; }
         public sealed class GetOnly { public int Count { get; } }
         public sealed class ReadonlyField { public readonly int Total; }
-        public sealed class HiddenField { private int _secret; public int Visible { get; set; } public int Peek() => _secret; }
-        public sealed class NoMatchingConstructor { public NoMatchingConstructor(string other) { } public int Id { get; set; } }
-        public sealed class WithAddress { public System.Net.IPAddress? Address { get; set; } }
+        public sealed class HiddenField { private int _secret; public int Visible { get; init; } public int Peek() => _secret; }
+        public sealed class NoMatchingConstructor { public NoMatchingConstructor(string other) { } public int Id { get; init; } }
+        public sealed class WithAddress { public System.Net.IPAddress? Address { get; init; } }
         public sealed record Point(int X, int Y);
 
         public interface IService
@@ -198,7 +198,7 @@ public sealed class DiagnosticTests
         Diagnostic("CM0012").WithLocation(0).WithArguments("Service.GetAsync(int)", "GetCoreAsync"));
 
     [Fact]
-    public Task CM0013_GenericMethodOrType() => VerifyAsync(
+    public Task CM0013_MethodOfAGenericType() => VerifyAsync(
         """
         public interface IRepository<T>
         {
@@ -208,12 +208,12 @@ public sealed class DiagnosticTests
 
         public interface IService
         {
+            // A generic method is cached: its type argument is part of the key.
             [Cached]
-            string {|#1:Get|}<T>(int id);
+            string Get<T>(int id);
         }
         """,
-        Diagnostic("CM0013").WithLocation(0).WithArguments("IRepository<T>.Get(int)"),
-        Diagnostic("CM0013").WithLocation(1).WithArguments("IService.Get<T>(int)"));
+        Diagnostic("CM0013").WithLocation(0).WithArguments("IRepository<T>.Get(int)"));
 
     [Fact]
     public Task CM0014_KeyParamsAndNotCacheKeyOnOneParameter() => VerifyAsync(
@@ -332,11 +332,11 @@ public sealed class DiagnosticTests
 
             private string LoadCore(int id) => id.ToString();
 
-            public int InvalidateLoadAsync { get; set; }
+            public int InvalidateLoad { get; set; }
         }
         """,
         Diagnostic("CM0019").WithLocation(0).WithArguments("InvalidateRender", "Service.Render(int)", "Service"),
-        Diagnostic("CM0019").WithLocation(1).WithArguments("InvalidateLoadAsync", "Service.Load(int)", "Service"));
+        Diagnostic("CM0019").WithLocation(1).WithArguments("InvalidateLoad", "Service.Load(int)", "Service"));
 
     [Fact]
     public Task CM0019_InvalidatorNameTakenInTheUsersPartOfTheDecorator() => VerifyAsync(
@@ -355,7 +355,7 @@ public sealed class DiagnosticTests
         Diagnostic("CM0019").WithLocation(0).WithArguments("InvalidateGet", "IService.Get(int)", "CachedService"));
 
     [Fact]
-    public Task CM0020_TwoCachedMethodsWithTheSameInvalidators() => VerifyAsync(
+    public Task CM0020_TwoOverloadsWithTheSameKeyTypes() => VerifyAsync(
         """
         public interface IRates
         {
@@ -363,14 +363,19 @@ public sealed class DiagnosticTests
             decimal {|#0:Current|}(string currency);
 
             [Cached]
-            Task<decimal> {|#1:CurrentAsync|}(string? currency, CancellationToken cancellationToken);
+            decimal {|#1:Current|}(string? currency, [NotCacheKey] string? requestId);
+
+            // A Foo/FooAsync pair gets InvalidateCurrent and InvalidateCurrentAsync, and an overload with
+            // other key types its own InvalidateCurrent(long): neither collides.
+            [Cached]
+            Task<decimal> CurrentAsync(string? currency, CancellationToken cancellationToken);
 
             [Cached]
             decimal Current(long id);
         }
         """,
-        Diagnostic("CM0020").WithLocation(0).WithArguments("IRates.Current(string)", "IRates.CurrentAsync(string?, CancellationToken)", "InvalidateCurrent", "CachedRates"),
-        Diagnostic("CM0020").WithLocation(1).WithArguments("IRates.CurrentAsync(string?, CancellationToken)", "IRates.Current(string)", "InvalidateCurrent", "CachedRates"));
+        Diagnostic("CM0020").WithLocation(0).WithArguments("IRates.Current(string)", "IRates.Current(string?, string?)", "InvalidateCurrent", "CachedRates"),
+        Diagnostic("CM0020").WithLocation(1).WithArguments("IRates.Current(string?, string?)", "IRates.Current(string)", "InvalidateCurrent", "CachedRates"));
 
     [Fact]
     public Task ValidServicesReportNothing() => VerifyAsync(Sources.InterfaceService + "\n" + Sources.CompositeKeys.Replace("namespace Shapes;", "", StringComparison.Ordinal));
@@ -392,7 +397,7 @@ public sealed class DiagnosticTests
         "System.IO.Stream" => "System.IO.Stream",
         "Func<int>" => "System.Func<int>",
         "IDisposable" => "System.IDisposable",
-        "Dictionary<string, int>" => "System.Collections.Generic.Dictionary<string, int>",
+        "Dictionary<string, object>" => "System.Collections.Generic.Dictionary<string, object>",
         "Uri" => "System.Uri",
         "Task" => "System.Threading.Tasks.Task",
         "ValueTask" => "System.Threading.Tasks.ValueTask",
@@ -421,8 +426,9 @@ public sealed class DiagnosticCatalogTests
     }
 
     [Fact]
-    public void IdsAreUniqueAndAscending()
+    public void IdsAreUniqueAndInOrder()
     {
+        // Ids are grouped by area (keys CM0021-CM0039, values CM0040 on), so they need not be contiguous.
         var ids = CachedMethods.Generators.Diagnostics.DiagnosticDescriptors.All.Select(d => d.Id).ToList();
         // Features take ranges (CM0021-CM0039 keys, CM0040- stored values): unique and ascending, not contiguous.
         Assert.Equal(ids.Distinct().OrderBy(id => id, StringComparer.Ordinal), ids);

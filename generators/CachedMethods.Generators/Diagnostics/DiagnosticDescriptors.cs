@@ -84,8 +84,8 @@ internal static class DiagnosticDescriptors
 
     public static readonly DiagnosticDescriptor GenericNotSupported = Create(
         "CM0013",
-        "A cached method or its type is generic",
-        "'{0}' is generic; [Cached] supports only non-generic methods of non-generic types, because a type argument is not part of the key",
+        "A cached method's type is generic",
+        "'{0}' is a method of a generic type; [Cached] caches generic methods (each type argument is part of the key) but not the methods of generic types; move it to a non-generic type",
         DiagnosticSeverity.Error);
 
     public static readonly DiagnosticDescriptor KeyParamMarkedNotCacheKey = Create(
@@ -130,6 +130,37 @@ internal static class DiagnosticDescriptors
         "'{0}' and '{1}' would both get '{2}' with the same key parameters in '{3}', so neither gets one; rename one of the methods or change its key",
         DiagnosticSeverity.Warning);
 
+    public static readonly DiagnosticDescriptor DuplicateName = Create(
+        "CM0021",
+        "Two cached methods share a Name",
+        "Name \"{0}\" of '{1}' is also the Name of '{2}'; the two methods would read each other's entries, so give each its own Name",
+        DiagnosticSeverity.Error,
+        WellKnownDiagnosticTags.CompilationEnd);
+
+    public static readonly DiagnosticDescriptor CachedHasNoEffect = Create(
+        "CM0022",
+        "[Cached] does nothing here",
+        "[Cached] on '{0}' does nothing: {1}; put it on an interface method, a class method that implements one, or a partial method",
+        DiagnosticSeverity.Warning);
+
+    public static readonly DiagnosticDescriptor CoreReadsUnkeyedState = Create(
+        "CM0023",
+        "A cached method's Core reads state that is not in the key",
+        "'{0}' reads {1} '{2}', which is not in the cache key of '{3}', so calls that differ only in it share one entry; mark it [CacheKey] to key it, [NotCacheKey] if it never changes a result, or set AllowUnkeyedState = true on [Cached]",
+        DiagnosticSeverity.Error);
+
+    public static readonly DiagnosticDescriptor CacheKeyMemberNotKeyable = Create(
+        "CM0024",
+        "A [CacheKey] member cannot be part of the key",
+        "'{0}' of '{1}' is marked [CacheKey] but cannot be part of the cache key: {2}",
+        DiagnosticSeverity.Error);
+
+    public static readonly DiagnosticDescriptor MutableResult = Create(
+        "CM0025",
+        "The result type of a cached method is mutable",
+        "The result type '{0}' of '{1}' is mutable: {2}; a memory hit returns the same instance to every caller, so one caller's change is seen by all. Return an immutable type (init-only properties, IReadOnlyList<T>, ImmutableArray<T>), or set AllowMutableResult = true to accept sharing",
+        DiagnosticSeverity.Warning);
+
     public static readonly DiagnosticDescriptor SerializableTypeNotStorable = Create(
         "CM0040",
         "A [CacheSerializable] type cannot be stored exactly",
@@ -148,10 +179,11 @@ internal static class DiagnosticDescriptors
         UnsupportedParameter, ResultNotSerializable, NegativeTtl, TypeNotPartial, NoCachingSurface,
         MissingCacheManager, MissingCoreMethod, GenericNotSupported, KeyParamMarkedNotCacheKey, NegativeDuration,
         RefreshAheadOutOfRange, InvalidTag, SoftTimeoutWithoutFailSafe, InvalidatorNameTaken, InvalidatorSignatureCollision,
+        DuplicateName, CachedHasNoEffect, CoreReadsUnkeyedState, CacheKeyMemberNotKeyable, MutableResult,
         SerializableTypeNotStorable, NoFormatterForEngineCall,
     ];
 
-    private static DiagnosticDescriptor Create(string id, string title, string message, DiagnosticSeverity severity) =>
+    private static DiagnosticDescriptor Create(string id, string title, string message, DiagnosticSeverity severity, params string[] tags) =>
         new(
             id,
             title,
@@ -159,5 +191,6 @@ internal static class DiagnosticDescriptors
             Category,
             severity,
             isEnabledByDefault: true,
-            helpLinkUri: $"https://github.com/cachedmethods/cachedmethods/blob/main/docs/diagnostics/{id}.md");
+            helpLinkUri: $"https://github.com/cachedmethods/cachedmethods/blob/main/docs/diagnostics/{id}.md",
+            customTags: tags);
 }

@@ -4,10 +4,11 @@ using CachedMethods.Generators.Model;
 namespace CachedMethods.Generators.Emit;
 
 /// <summary>
-/// Writes the strongly typed invalidation methods of a cached method: <c>bool InvalidateX(key parameters)</c>
-/// and <c>ValueTask&lt;bool&gt; InvalidateXAsync(key parameters, cancellationToken)</c>. Their parameters are
-/// exactly the key parameters, so a call that does not match the method's key does not compile, and they
-/// build the key with the same code as the cached method (<see cref="KeyEmitter.WriteKeyBlock"/>).
+/// Writes the strongly typed invalidation method of a cached method: <c>bool InvalidateX(key parameters)</c>
+/// for a synchronous <c>X</c>, <c>ValueTask&lt;bool&gt; InvalidateXAsync(key parameters, cancellationToken)</c>
+/// for an asynchronous <c>XAsync</c>. Its parameters are exactly the key parameters, so a call that does
+/// not match the method's key does not compile, and it builds the key with the same code as the cached
+/// method (<see cref="KeyEmitter.WriteKeyBlock"/>).
 /// </summary>
 internal static class InvalidatorEmitter
 {
@@ -18,17 +19,8 @@ internal static class InvalidatorEmitter
             return;
         }
 
-        if (invalidators.SyncName is { } syncName)
-        {
-            writer.WriteLine();
-            WriteOne(writer, member, call, invalidators, syncName, isAsync: false);
-        }
-
-        if (invalidators.AsyncName is { } asyncName)
-        {
-            writer.WriteLine();
-            WriteOne(writer, member, call, invalidators, asyncName, isAsync: true);
-        }
+        writer.WriteLine();
+        WriteOne(writer, member, call, invalidators, invalidators.Name, invalidators.IsAsync);
     }
 
     private static void WriteOne(SourceWriter writer, MemberModel member, CachedCallModel call, InvalidatorModel invalidators, string name, bool isAsync)
@@ -51,7 +43,14 @@ internal static class InvalidatorEmitter
         // The attribute also tells the analyzer that this member is the generator's, not a name the user took (CM0019).
         writer.WriteLine(TargetEmitter.GeneratedCodeAttribute);
         var returnType = isAsync ? "global::System.Threading.Tasks.ValueTask<bool>" : "bool";
-        writer.WriteLine($"{invalidators.Modifiers} {returnType} {name}({string.Join(", ", parameters)})");
+        writer.WriteLine($"{invalidators.Modifiers} {returnType} {name}{invalidators.TypeParameters}({string.Join(", ", parameters)})");
+        writer.Indent();
+        foreach (var constraint in invalidators.Constraints)
+        {
+            writer.WriteLine(constraint);
+        }
+
+        writer.Unindent();
         writer.OpenBrace();
         var cache = TargetEmitter.WriteCacheLocal(writer, call, names);
         KeyEmitter.WriteKeyBlock(writer, call, key, names, assignable: false, () =>

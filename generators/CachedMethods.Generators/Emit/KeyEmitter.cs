@@ -18,9 +18,14 @@ internal static class KeyEmitter
         writer.WriteLine("try");
         writer.OpenBrace();
         writer.WriteLine($"{key}.AppendScope({Utf8(call.ScopeType)}, {Utf8(call.ScopeMethod)}, {call.Version.ToString(System.Globalization.CultureInfo.InvariantCulture)}, {Utf8(call.ResultShape)});");
+        foreach (var typeArgument in call.TypeArguments)
+        {
+            writer.WriteLine($"{key}.AppendTypeArgument<{typeArgument}>();");
+        }
+
         foreach (var part in call.KeyParts)
         {
-            WritePart(writer, key, part, names, assignable);
+            WritePart(writer, key, part, names, assignable, call.SelfType);
         }
 
         body();
@@ -31,18 +36,19 @@ internal static class KeyEmitter
         writer.CloseBrace();
     }
 
-    public static void WritePart(SourceWriter writer, string builder, KeyPartModel part, LocalNames names, bool assignable)
+    public static void WritePart(SourceWriter writer, string builder, KeyPartModel part, LocalNames names, bool assignable, string selfType)
     {
         writer.WriteLine($"{builder}.AppendName({Utf8(part.Name)});");
-        WriteValue(writer, builder, part.Shape, part.Access, names, assignable);
-        if (part.Shape.Kind is KeyShapeKind.Nullable or KeyShapeKind.IndexedSequence or KeyShapeKind.CountedSequence or KeyShapeKind.EnumerableSequence)
+        WriteValue(writer, builder, part.Shape, part.Access, names, assignable, selfType);
+        if (part.Shape.Kind is KeyShapeKind.Nullable or KeyShapeKind.IndexedSequence or KeyShapeKind.CountedSequence or KeyShapeKind.EnumerableSequence
+            or KeyShapeKind.UnorderedSet or KeyShapeKind.UnorderedPairs or KeyShapeKind.ImmutableArray)
         {
             writer.WriteLine();
         }
     }
 
     /// <summary>A generated WriteKey overload for one composite key type.</summary>
-    public static void WriteEncoder(SourceWriter writer, ObjectEncoderModel encoder)
+    public static void WriteEncoder(SourceWriter writer, ObjectEncoderModel encoder, string selfType)
     {
         writer.WriteLine($"private static void WriteKey(ref global::CachedMethods.CacheKeyBuilder key, {encoder.Type}{(encoder.IsValueType ? string.Empty : "?")} value)");
         writer.OpenBrace();
@@ -60,7 +66,7 @@ internal static class KeyEmitter
         var names = new LocalNames(new[] { "key", "value" });
         foreach (var member in encoder.Members)
         {
-            WritePart(writer, "key", member, names, assignable: false);
+            WritePart(writer, "key", member, names, assignable: false, selfType);
         }
 
         writer.CloseBrace();
@@ -74,7 +80,7 @@ internal static class KeyEmitter
     /// </summary>
     public static string Utf8(string value) => Literal(value) + "u8";
 
-    private static void WriteValue(SourceWriter writer, string builder, KeyShape shape, string expression, LocalNames names, bool assignable)
+    private static void WriteValue(SourceWriter writer, string builder, KeyShape shape, string expression, LocalNames names, bool assignable, string selfType)
     {
         switch (shape.Kind)
         {
@@ -87,17 +93,69 @@ internal static class KeyEmitter
             case KeyShapeKind.Enum:
                 writer.WriteLine($"{builder}.AppendEnum({expression});");
                 break;
-            case KeyShapeKind.Encodable:
+            case KeyShapeKind.Encodable or KeyShapeKind.TypeParameterEncodable:
                 writer.WriteLine($"{builder}.AppendEncodable({expression});");
                 break;
             case KeyShapeKind.Object:
-                writer.WriteLine($"WriteKey(ref {builder}, {expression});");
+                // Through the generated type's name: a parameter called WriteKey cannot shadow it.
+                writer.WriteLine($"{selfType}.WriteKey(ref {builder}, {expression});");
+                break;
+            case KeyShapeKind.Tuple:
+                expression = WriteNullCheck(writer, builder, shape, expression, names);
+                writer.WriteLine($"{builder}.BeginTuple({shape.Items.Count.ToString(System.Globalization.CultureInfo.InvariantCulture)});");
+                foreach (var item in shape.Items)
+                {
+                    WriteValue(writer, builder, item.Shape, $"{expression}.{item.Access}", names, assignable: false, selfType);
+                }
+
+                CloseNullCheck(writer, shape);
+                break;
+            case KeyShapeKind.ImmutableArray:
+                writer.WriteLine($"if ({expression}.IsDefault)");
+                writer.OpenBrace();
+                writer.WriteLine($"{builder}.AppendNull();");
+                writer.CloseBrace();
+                writer.WriteLine("else");
+                writer.OpenBrace();
+                writer.WriteLine($"{builder}.BeginSequence({expression}.Length);");
+                var position = names.Next("i");
+                writer.WriteLine($"for (var {position} = 0; {position} < {expression}.Length; {position}++)");
+                writer.OpenBrace();
+                WriteValue(writer, builder, shape.Element!, $"{expression}[{position}]", names, assignable: false, selfType);
+                writer.CloseBrace();
+                writer.CloseBrace();
+                break;
+            case KeyShapeKind.UnorderedSet or KeyShapeKind.UnorderedPairs:
+                expression = WriteNullCheck(writer, builder, shape, expression, names);
+                var scope = names.Next("unordered");
+                var element = names.Next(shape.Kind == KeyShapeKind.UnorderedSet ? "item" : "entry");
+
+                // Sorted by their encoding when the scope ends: equal sets and dictionaries get one key whatever their order.
+                writer.WriteLine($"var {scope} = {builder}.BeginUnordered();");
+                writer.WriteLine($"foreach (var {element} in {expression})");
+                writer.OpenBrace();
+                writer.WriteLine($"{builder}.NextElement(ref {scope});");
+                if (shape.Kind == KeyShapeKind.UnorderedSet)
+                {
+                    WriteValue(writer, builder, shape.Element!, element, names, assignable: false, selfType);
+                }
+                else
+                {
+                    foreach (var item in shape.Items)
+                    {
+                        WriteValue(writer, builder, item.Shape, $"{element}.{item.Access}", names, assignable: false, selfType);
+                    }
+                }
+
+                writer.CloseBrace();
+                writer.WriteLine($"{builder}.EndUnordered(ref {scope});");
+                CloseNullCheck(writer, shape);
                 break;
             case KeyShapeKind.Nullable:
                 var value = names.Next("value");
                 writer.WriteLine($"if ({expression} is {{ }} {value})");
                 writer.OpenBrace();
-                WriteValue(writer, builder, shape.Element!, value, names, assignable: false);
+                WriteValue(writer, builder, shape.Element!, value, names, assignable: false, selfType);
                 writer.CloseBrace();
                 WriteElseNull(writer, builder);
                 break;
@@ -107,14 +165,14 @@ internal static class KeyEmitter
                 var index = names.Next("i");
                 writer.WriteLine($"for (var {index} = 0; {index} < {expression}.{shape.CountMember}; {index}++)");
                 writer.OpenBrace();
-                WriteValue(writer, builder, shape.Element!, $"{expression}[{index}]", names, assignable: false);
+                WriteValue(writer, builder, shape.Element!, $"{expression}[{index}]", names, assignable: false, selfType);
                 writer.CloseBrace();
                 CloseNullCheck(writer, shape);
                 break;
             case KeyShapeKind.CountedSequence:
                 expression = WriteNullCheck(writer, builder, shape, expression, names);
                 writer.WriteLine($"{builder}.BeginSequence({expression}.Count);");
-                WriteForEach(writer, builder, shape, expression, names);
+                WriteForEach(writer, builder, shape, expression, names, selfType);
                 CloseNullCheck(writer, shape);
                 break;
             case KeyShapeKind.EnumerableSequence:
@@ -131,18 +189,18 @@ internal static class KeyEmitter
                 }
 
                 writer.WriteLine($"{builder}.BeginSequence({items}.Count);");
-                WriteForEach(writer, builder, shape, items, names);
+                WriteForEach(writer, builder, shape, items, names, selfType);
                 CloseNullCheck(writer, shape);
                 break;
         }
     }
 
-    private static void WriteForEach(SourceWriter writer, string builder, KeyShape shape, string expression, LocalNames names)
+    private static void WriteForEach(SourceWriter writer, string builder, KeyShape shape, string expression, LocalNames names, string selfType)
     {
         var item = names.Next("item");
         writer.WriteLine($"foreach (var {item} in {expression})");
         writer.OpenBrace();
-        WriteValue(writer, builder, shape.Element!, item, names, assignable: false);
+        WriteValue(writer, builder, shape.Element!, item, names, assignable: false, selfType);
         writer.CloseBrace();
     }
 

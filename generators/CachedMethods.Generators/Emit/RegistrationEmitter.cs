@@ -26,9 +26,11 @@ internal static class RegistrationEmitter
         writer.OpenBrace();
         writer.WriteLine("/// <summary>");
         writer.WriteLine("/// Wraps every registration of a service whose interface has [Cached] methods in its generated");
-        writer.WriteLine("/// decorator, keeping the registration's lifetime. Call it after registering those services; the");
-        writer.WriteLine("/// decorators take the <see cref=\"global::CachedMethods.CacheManager\"/> registered in the container.");
-        writer.WriteLine("/// Calling it again changes nothing.");
+        writer.WriteLine("/// decorator, keeping the registration's lifetime and service key: type, instance and factory");
+        writer.WriteLine("/// registrations, keyed or not. Each decorator is also registered as its own type (under the same");
+        writer.WriteLine("/// key), so its Invalidate methods can be injected without a cast. Call it after registering those");
+        writer.WriteLine("/// services; the decorators take the <see cref=\"global::CachedMethods.CacheManager\"/> registered in");
+        writer.WriteLine("/// the container. Calling it again changes nothing.");
         writer.WriteLine("/// </summary>");
         writer.WriteLine("/// <param name=\"services\">The service collection.</param>");
         writer.WriteLine("/// <returns>The same collection.</returns>");
@@ -38,7 +40,7 @@ internal static class RegistrationEmitter
         writer.WriteLine("for (var i = 0; i < services.Count; i++)");
         writer.OpenBrace();
         writer.WriteLine("var descriptor = services[i];");
-        writer.WriteLine("if (descriptor.IsKeyedService || descriptor.ImplementationFactory?.Target is IDecoration)");
+        writer.WriteLine("if (IsDecoration(descriptor))");
         writer.OpenBrace();
         writer.WriteLine("continue;");
         writer.CloseBrace();
@@ -47,14 +49,21 @@ internal static class RegistrationEmitter
         foreach (var decorator in model.Decorators)
         {
             var condition = $"descriptor.ServiceType == typeof({decorator.InterfaceType})";
+            string create;
             if (decorator.ImplementationType is { } implementation)
             {
-                condition += $" && (descriptor.ImplementationType == typeof({implementation}) || descriptor.ImplementationInstance is {implementation})";
+                // A factory's result is known only when it runs: it is wrapped then, if it is the class.
+                condition += $" && MayBe(descriptor, typeof({implementation}))";
+                create = $"static (inner, cache) => inner is {implementation} ? new {decorator.DecoratorType}(inner, cache) : inner";
+            }
+            else
+            {
+                create = $"static (inner, cache) => new {decorator.DecoratorType}(inner, cache)";
             }
 
             writer.WriteLine($"{(first ? "if" : "else if")} ({condition})");
             writer.OpenBrace();
-            writer.WriteLine($"services[i] = Decorate<{decorator.InterfaceType}>(services, descriptor, static (inner, cache) => new {decorator.DecoratorType}(inner, cache));");
+            writer.WriteLine($"services[i] = Decorate<{decorator.InterfaceType}, {decorator.DecoratorType}>(services, descriptor, {create});");
             writer.CloseBrace();
             first = false;
         }
@@ -64,38 +73,94 @@ internal static class RegistrationEmitter
         writer.WriteLine("return services;");
         writer.CloseBrace();
         writer.WriteLine();
-        writer.WriteLine("/// <summary>Moves the original registration under a private key and returns the decorating one.</summary>");
-        writer.WriteLine($"private static {Di}.ServiceDescriptor Decorate<TService>(");
+        writer.WriteLine("/// <summary>A registration this class wrote: a decorating one, a moved original, or a decorator as itself.</summary>");
+        writer.WriteLine($"private static bool IsDecoration({Di}.ServiceDescriptor descriptor) =>");
+        writer.Indent();
+        writer.WriteLine("descriptor.IsKeyedService");
+        writer.WriteLine("    ? descriptor.ServiceKey is IDecoration || descriptor.KeyedImplementationFactory?.Target is IDecoration");
+        writer.WriteLine("    : descriptor.ImplementationFactory?.Target is IDecoration;");
+        writer.Unindent();
+        writer.WriteLine();
+        writer.WriteLine("/// <summary>Whether the registration can produce <paramref name=\"implementation\"/>: its type, its instance, or any factory.</summary>");
+        writer.WriteLine($"private static bool MayBe({Di}.ServiceDescriptor descriptor, global::System.Type implementation) =>");
+        writer.Indent();
+        writer.WriteLine("descriptor.IsKeyedService");
+        writer.WriteLine("    ? descriptor.KeyedImplementationType == implementation || implementation.IsInstanceOfType(descriptor.KeyedImplementationInstance) || descriptor.KeyedImplementationFactory is not null");
+        writer.WriteLine("    : descriptor.ImplementationType == implementation || implementation.IsInstanceOfType(descriptor.ImplementationInstance) || descriptor.ImplementationFactory is not null;");
+        writer.Unindent();
+        writer.WriteLine();
+        writer.WriteLine("/// <summary>");
+        writer.WriteLine("/// Moves the original registration under a private key, registers the decorator as its own type, and");
+        writer.WriteLine("/// returns the decorating registration, with the original's lifetime and key.");
+        writer.WriteLine("/// </summary>");
+        writer.WriteLine($"private static {Di}.ServiceDescriptor Decorate<TService, TDecorator>(");
         writer.Indent();
         writer.WriteLine($"{Di}.IServiceCollection services,");
         writer.WriteLine($"{Di}.ServiceDescriptor descriptor,");
         writer.WriteLine("global::System.Func<TService, global::CachedMethods.CacheManager, TService> create)");
         writer.WriteLine("where TService : class");
+        writer.WriteLine("where TDecorator : class, TService");
         writer.Unindent();
         writer.OpenBrace();
-        writer.WriteLine("var decoration = new Decoration<TService>(create);");
         writer.WriteLine("var serviceType = typeof(TService);");
+        writer.WriteLine("var lifetime = descriptor.Lifetime;");
+        writer.WriteLine("if (!descriptor.IsKeyedService)");
+        writer.OpenBrace();
+        writer.WriteLine("var decoration = new Decoration<TService, TDecorator>(create, null);");
         writer.WriteLine("services.Add(descriptor.ImplementationInstance is { } instance");
         writer.Indent();
         writer.WriteLine($"? new {Di}.ServiceDescriptor(serviceType, decoration, instance)");
         writer.WriteLine(": descriptor.ImplementationFactory is { } factory");
-        writer.WriteLine($"    ? new {Di}.ServiceDescriptor(serviceType, decoration, (provider, _) => factory(provider), descriptor.Lifetime)");
-        writer.WriteLine($"    : new {Di}.ServiceDescriptor(serviceType, decoration, descriptor.ImplementationType!, descriptor.Lifetime));");
+        writer.WriteLine($"    ? new {Di}.ServiceDescriptor(serviceType, decoration, (provider, _) => factory(provider), lifetime)");
+        writer.WriteLine($"    : new {Di}.ServiceDescriptor(serviceType, decoration, descriptor.ImplementationType!, lifetime));");
         writer.Unindent();
-        writer.WriteLine($"return new {Di}.ServiceDescriptor(serviceType, decoration.Create, descriptor.Lifetime);");
+        writer.WriteLine($"services.Add(new {Di}.ServiceDescriptor(typeof(TDecorator), decoration.Self, lifetime));");
+        writer.WriteLine($"return new {Di}.ServiceDescriptor(serviceType, decoration.Create, lifetime);");
+        writer.CloseBrace();
+        writer.WriteLine();
+        writer.WriteLine("var key = descriptor.ServiceKey;");
+        writer.WriteLine("var keyed = new Decoration<TService, TDecorator>(create, key);");
+        writer.WriteLine("services.Add(descriptor.KeyedImplementationInstance is { } keyedInstance");
+        writer.Indent();
+        writer.WriteLine($"? new {Di}.ServiceDescriptor(serviceType, keyed, keyedInstance)");
+        writer.WriteLine(": descriptor.KeyedImplementationFactory is { } keyedFactory");
+        writer.WriteLine($"    ? new {Di}.ServiceDescriptor(serviceType, keyed, (provider, _) => keyedFactory(provider, key), lifetime)");
+        writer.WriteLine($"    : new {Di}.ServiceDescriptor(serviceType, keyed, descriptor.KeyedImplementationType!, lifetime));");
+        writer.Unindent();
+        writer.WriteLine($"services.Add(new {Di}.ServiceDescriptor(typeof(TDecorator), key, keyed.SelfKeyed, lifetime));");
+        writer.WriteLine($"return new {Di}.ServiceDescriptor(serviceType, key, keyed.CreateKeyed, lifetime);");
         writer.CloseBrace();
         writer.WriteLine();
         writer.WriteLine("private interface IDecoration;");
         writer.WriteLine();
-        writer.WriteLine("/// <summary>The key of one moved registration, and the factory of its decorator.</summary>");
-        writer.WriteLine("private sealed class Decoration<TService>(global::System.Func<TService, global::CachedMethods.CacheManager, TService> create) : IDecoration");
+        writer.WriteLine("/// <summary>The private key of one moved registration, and the factories of its decorator.</summary>");
+        writer.WriteLine("private sealed class Decoration<TService, TDecorator>(global::System.Func<TService, global::CachedMethods.CacheManager, TService> create, object? serviceKey) : IDecoration");
         writer.Indent();
         writer.WriteLine("where TService : class");
+        writer.WriteLine("where TDecorator : class, TService");
         writer.Unindent();
         writer.OpenBrace();
         writer.WriteLine("public object Create(global::System.IServiceProvider provider) =>");
         writer.Indent();
         writer.WriteLine($"create({Di}.ServiceProviderKeyedServiceExtensions.GetRequiredKeyedService<TService>(provider, this), {Di}.ServiceProviderServiceExtensions.GetRequiredService<global::CachedMethods.CacheManager>(provider));");
+        writer.Unindent();
+        writer.WriteLine();
+        writer.WriteLine("public object CreateKeyed(global::System.IServiceProvider provider, object? key) => Create(provider);");
+        writer.WriteLine();
+        writer.WriteLine("public object Self(global::System.IServiceProvider provider) =>");
+        writer.Indent();
+        writer.WriteLine($"AsDecorator({Di}.ServiceProviderServiceExtensions.GetRequiredService<TService>(provider));");
+        writer.Unindent();
+        writer.WriteLine();
+        writer.WriteLine("public object SelfKeyed(global::System.IServiceProvider provider, object? key) =>");
+        writer.Indent();
+        writer.WriteLine($"AsDecorator({Di}.ServiceProviderKeyedServiceExtensions.GetRequiredKeyedService<TService>(provider, serviceKey));");
+        writer.Unindent();
+        writer.WriteLine();
+        writer.WriteLine("private static TDecorator AsDecorator(TService service) =>");
+        writer.Indent();
+        writer.WriteLine("service as TDecorator ?? throw new global::System.InvalidOperationException(");
+        writer.WriteLine("    $\"The last registration of {typeof(TService)} resolves to {service.GetType()}, not to {typeof(TDecorator)}: register it after the services it should wrap, or call AddCachedDecorators() last.\");");
         writer.Unindent();
         writer.CloseBrace();
         writer.CloseBrace();

@@ -7,7 +7,7 @@ namespace CachedMethods.Generators.Emit;
 /// <summary>Writes one generated file: a decorator, or the generated part of a partial class.</summary>
 internal static class TargetEmitter
 {
-    public const string GeneratedCodeAttribute = "[global::System.CodeDom.Compiler.GeneratedCode(\"CachedMethods.Generators\", \"1.0.0\")]";
+    public static readonly string GeneratedCodeAttribute = $"[global::System.CodeDom.Compiler.GeneratedCode(\"CachedMethods.Generators\", \"{GeneratorVersion.Value}\")]";
 
     public static string Emit(TargetModel model)
     {
@@ -65,7 +65,7 @@ internal static class TargetEmitter
 
             if (member.Cached is { } call)
             {
-                WriteCachedMethod(writer, $"public {member.Type} {member.Name}", member, call);
+                WriteCachedMethod(writer, $"public {member.Type} {member.Name}{member.TypeParameters}", member, call);
                 InvalidatorEmitter.Write(writer, member, call);
             }
             else
@@ -99,7 +99,7 @@ internal static class TargetEmitter
 
             first = false;
             writer.WriteLine(GeneratedCodeAttribute);
-            var header = $"{member.Modifiers} {member.Type} {member.Name}";
+            var header = $"{member.Modifiers} {member.Type} {member.Name}{member.TypeParameters}";
             if (member.Cached is { } call)
             {
                 WriteCachedMethod(writer, header, member, call);
@@ -109,9 +109,13 @@ internal static class TargetEmitter
             {
                 // The analyzer reports why this method is not cached; it still computes its value.
                 var body = member.ForwardTo is { } target
-                    ? $"{target}({Arguments(member)})"
+                    ? $"{target}{member.TypeParameters}({Arguments(member)})"
                     : $"throw new global::System.InvalidOperationException({KeyEmitter.Literal(member.Name + " is not cached: see the CachedMethods diagnostics.")})";
-                writer.WriteLine($"{header}({Parameters(member)}) => {body};");
+                writer.WriteLine($"{header}({Parameters(member)})");
+                writer.Indent();
+                WriteConstraints(writer, member);
+                writer.WriteLine($"=> {body};");
+                writer.Unindent();
             }
         }
 
@@ -128,10 +132,19 @@ internal static class TargetEmitter
 
     private static void WriteEncoders(SourceWriter writer, TargetModel model)
     {
+        var selfType = model.Members.Select(m => m.Cached?.SelfType).FirstOrDefault(t => t is not null) ?? string.Empty;
         foreach (var encoder in model.ObjectEncoders)
         {
             writer.WriteLine();
-            KeyEmitter.WriteEncoder(writer, encoder);
+            KeyEmitter.WriteEncoder(writer, encoder, selfType);
+        }
+    }
+
+    private static void WriteConstraints(SourceWriter writer, MemberModel member)
+    {
+        foreach (var constraint in member.Constraints)
+        {
+            writer.WriteLine(constraint);
         }
     }
 
@@ -139,30 +152,19 @@ internal static class TargetEmitter
     {
         var names = LocalNamesFor(member.Parameters.Select(p => p.Name), call);
         var key = names.Take("key");
-        var hit = names.Take("hit");
         var state = names.Take("state");
         var token = names.Take("ct");
 
         writer.WriteLine($"{header}({Parameters(member)})");
+        writer.Indent();
+        WriteConstraints(writer, member);
+        writer.Unindent();
         writer.OpenBrace();
         var cache = WriteCacheLocal(writer, call, names);
         KeyEmitter.WriteKeyBlock(writer, call, key, names, assignable: true, () =>
         {
-            if ((call.Options.Tiers & 1) != 0)
-            {
-                // The hot path: a memory hit, read with the key still on the stack.
-                writer.WriteLine($"if ({cache}.TryGetMemory<{call.ResultType}>({key}.Written, out var {hit}))");
-                writer.OpenBrace();
-                writer.WriteLine(call.ReturnKind switch
-                {
-                    ReturnKind.Task => $"return global::System.Threading.Tasks.Task.FromResult({hit});",
-                    ReturnKind.ValueTask => $"return new global::System.Threading.Tasks.ValueTask<{call.ResultType}>({hit});",
-                    _ => $"return {hit};",
-                });
-                writer.CloseBrace();
-            }
-
-            writer.WriteLine();
+            // One call with the key still on the stack: the engine probes memory once, and only a
+            // miss copies the key to the heap.
             WriteGetOrCreate(writer, member, call, cache, key, state, token);
         });
         writer.CloseBrace();
@@ -179,10 +181,11 @@ internal static class TargetEmitter
             TargetOwner.Self => $"{access(OwnerName(member, "Self"))}.{call.Target}",
             _ => call.Target,
         };
-        var invocation = $"{target}({arguments})";
+        var invocation = $"{target}{member.TypeParameters}({arguments})";
+        var options = $"{call.SelfType}.{call.OptionsField}";
         if (call.ReturnKind == ReturnKind.Sync)
         {
-            writer.WriteLine($"return {cache}.GetOrCreate({key}.ToCacheKey(), {stateExpression}, static {state} => {invocation}, {call.OptionsField});");
+            writer.WriteLine($"return {cache}.GetOrCreate({key}.Written, {stateExpression}, static {state} => {invocation}, {options});");
             return;
         }
 
@@ -193,10 +196,10 @@ internal static class TargetEmitter
         var asTask = call.ReturnKind == ReturnKind.Task ? ".AsTask()" : string.Empty;
         writer.WriteLine($"return {cache}.GetOrCreateAsync(");
         writer.Indent();
-        writer.WriteLine($"{key}.ToCacheKey(),");
+        writer.WriteLine($"{key}.Written,");
         writer.WriteLine($"{stateExpression},");
         writer.WriteLine($"static ({state}, {token}) => {factoryBody},");
-        writer.WriteLine($"{call.OptionsField},");
+        writer.WriteLine($"{options},");
         writer.WriteLine($"{userToken}){asTask};");
         writer.Unindent();
     }
@@ -232,7 +235,7 @@ internal static class TargetEmitter
         switch (call.TargetOwner)
         {
             case TargetOwner.Inner:
-                elements.Add((OwnerName(member, "Inner"), "_inner"));
+                elements.Add((OwnerName(member, "Inner"), "this._inner"));
                 break;
             case TargetOwner.Self:
                 elements.Add((OwnerName(member, "Self"), "this"));
@@ -284,7 +287,7 @@ internal static class TargetEmitter
     private static void WriteForwardingMember(SourceWriter writer, MemberModel member)
     {
         // A member of a base interface is called through that interface: another base may declare the same one.
-        var owner = (member.ExplicitInterface ?? member.BaseInterface) is { } declaring0 ? $"(({declaring0})_inner)" : "_inner";
+        var owner = (member.ExplicitInterface ?? member.BaseInterface) is { } declaring0 ? $"(({declaring0})this._inner)" : "this._inner";
         var name = member.ExplicitInterface is { } declaring ? $"{declaring}.{member.Name}" : member.Name;
         var accessibility = member.ExplicitInterface is null ? "public " : string.Empty;
         var reference = member.RefPrefix.Length > 0 ? "ref " : string.Empty;

@@ -17,7 +17,7 @@ internal enum ReturnKind
 /// <param name="ReturnKind">Sync, Task or ValueTask.</param>
 /// <param name="ResultType">T, fully qualified with nullable annotations.</param>
 /// <param name="ScopeType">The first scope string: the declaring type's full name, or the [Cached] Name.</param>
-/// <param name="ScopeMethod">The second scope string: the method name, or empty when Name is set.</param>
+/// <param name="ScopeMethod">The second scope string: the method name and its parameter types ("Count(System.Int32)"), or empty when Name is set.</param>
 /// <param name="Version">[Cached] Version.</param>
 /// <param name="ResultShape">The compile-time fingerprint of T's serialized shape.</param>
 /// <param name="Options">The settings of the method's static CacheEntryOptions.</param>
@@ -27,6 +27,8 @@ internal enum ReturnKind
 /// <param name="Target">The method that computes the value: the inner instance's member or the user's Core method.</param>
 /// <param name="TargetOwner">What the target is called on.</param>
 /// <param name="CacheExpression">The expression that reads the CacheManager: "_cache", or a member of a partial class.</param>
+/// <param name="TypeArguments">The method's type parameters, each written into the key with AppendTypeArgument.</param>
+/// <param name="SelfType">The generated type, global::-qualified: static members are read through it, so no parameter can shadow them.</param>
 /// <param name="Invalidators">The generated invalidation methods; set once every cached method of the type is known.</param>
 internal sealed record CachedCallModel(
     ReturnKind ReturnKind,
@@ -42,6 +44,8 @@ internal sealed record CachedCallModel(
     string Target,
     TargetOwner TargetOwner,
     string CacheExpression,
+    EquatableArray<string> TypeArguments,
+    string SelfType,
     InvalidatorModel? Invalidators = null);
 
 /// <summary>
@@ -68,10 +72,12 @@ internal sealed record EntryOptionsModel(
 
 /// <summary>The strongly typed invalidation methods of one cached method.</summary>
 /// <param name="Modifiers">"public" on a decorator; on a partial class, the cached method's accessibility and "static" when it is.</param>
-/// <param name="SyncName">"InvalidateX", or <see langword="null"/> when it is not generated (CM0019, CM0020).</param>
-/// <param name="AsyncName">"InvalidateXAsync", or <see langword="null"/> when it is not generated.</param>
+/// <param name="Name">"Invalidate" + the method's name: synchronous (bool) for a synchronous method, asynchronous (ValueTask&lt;bool&gt;) for an asynchronous one.</param>
+/// <param name="IsAsync">Whether it is the asynchronous form.</param>
 /// <param name="Parameters">The key parameters, in declaration order, with their declared names and types.</param>
-internal sealed record InvalidatorModel(string Modifiers, string? SyncName, string? AsyncName, EquatableArray<ParameterModel> Parameters);
+/// <param name="TypeParameters">"&lt;T&gt;" for a generic method; otherwise empty.</param>
+/// <param name="Constraints">The where-clauses of a generic method.</param>
+internal sealed record InvalidatorModel(string Modifiers, string Name, bool IsAsync, EquatableArray<ParameterModel> Parameters, string TypeParameters, EquatableArray<string> Constraints);
 
 /// <summary>What the computing method is called on.</summary>
 internal enum TargetOwner
@@ -121,6 +127,21 @@ internal enum KeyShapeKind
 
     /// <summary>A Memory&lt;byte&gt;, written by content as read-only memory.</summary>
     MemoryBytes,
+
+    /// <summary>A set: its elements sorted by their encoding (BeginUnordered / NextElement / EndUnordered).</summary>
+    UnorderedSet,
+
+    /// <summary>A dictionary: its entries (key, then value) sorted by their encoding.</summary>
+    UnorderedPairs,
+
+    /// <summary>A value tuple, a Tuple or a KeyValuePair: BeginTuple, then each item of <see cref="KeyShape.Items"/>.</summary>
+    Tuple,
+
+    /// <summary>An ImmutableArray&lt;T&gt;: null when default, else count and elements by index.</summary>
+    ImmutableArray,
+
+    /// <summary>A value of a method type parameter constrained to ICacheKeyEncodable.</summary>
+    TypeParameterEncodable,
 }
 
 /// <summary>The encoding of one type.</summary>
@@ -129,7 +150,8 @@ internal enum KeyShapeKind
 /// <param name="Element">The element or underlying type of a sequence or nullable.</param>
 /// <param name="CountMember">"Length" or "Count" for a sequence.</param>
 /// <param name="IsReferenceType">Whether a null check is needed.</param>
-internal sealed record KeyShape(KeyShapeKind Kind, string Type, KeyShape? Element, string? CountMember, bool IsReferenceType);
+/// <param name="Items">For a tuple: its items, each with the member that reads it (Item1, Key...); for a dictionary: its key and value.</param>
+internal sealed record KeyShape(KeyShapeKind Kind, string Type, KeyShape? Element, string? CountMember, bool IsReferenceType, EquatableArray<KeyPartModel> Items = default);
 
 /// <summary>A generated WriteKey overload for a composite key type.</summary>
 /// <param name="Type">The type, fully qualified.</param>

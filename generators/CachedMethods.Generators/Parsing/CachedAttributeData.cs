@@ -39,6 +39,10 @@ internal sealed class CachedAttributeData
 
     public double RefreshAhead { get; private set; }
 
+    public bool AllowUnkeyedState { get; private set; }
+
+    public bool AllowMutableResult { get; private set; }
+
     public static CachedAttributeData Read(AttributeData attribute, CancellationToken cancellationToken)
     {
         var data = new CachedAttributeData { _syntax = attribute.ApplicationSyntaxReference?.GetSyntax(cancellationToken) as AttributeSyntax };
@@ -79,6 +83,12 @@ internal sealed class CachedAttributeData
                     break;
                 case "RefreshAhead" when value.Value is double fraction:
                     data.RefreshAhead = fraction;
+                    break;
+                case "AllowUnkeyedState" when value.Value is bool allowUnkeyed:
+                    data.AllowUnkeyedState = allowUnkeyed;
+                    break;
+                case "AllowMutableResult" when value.Value is bool allowMutable:
+                    data.AllowMutableResult = allowMutable;
                     break;
             }
         }

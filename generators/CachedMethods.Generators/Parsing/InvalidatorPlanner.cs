@@ -7,9 +7,10 @@ using Microsoft.CodeAnalysis;
 namespace CachedMethods.Generators.Parsing;
 
 /// <summary>
-/// Names the invalidation methods of the cached methods of one generated type, and leaves out any whose
-/// name the type already uses (CM0019) or that two cached methods would both get (CM0020). Leaving them
-/// out, rather than renaming them, keeps every generated name predictable from the method's name.
+/// Names the invalidation method of each cached method of one generated type ("Invalidate" + the method's
+/// name, so <c>Foo</c> and <c>FooAsync</c> never collide), and leaves out any whose name the type already
+/// uses (CM0019) or that two overloads with the same key types would both get (CM0020). Leaving them out,
+/// rather than renaming them, keeps every generated name predictable from the method's name.
 /// </summary>
 internal static class InvalidatorPlanner
 {
@@ -21,19 +22,14 @@ internal static class InvalidatorPlanner
     /// <param name="Signature">The method whose parameter names and types the generated code uses.</param>
     /// <param name="Call">Its parsed call, with the key parts.</param>
     /// <param name="Modifiers">The invalidation methods' modifiers.</param>
-    internal sealed record Candidate(IMethodSymbol Attributed, IMethodSymbol Signature, CachedCallModel Call, string Modifiers);
+    /// <param name="Constraints">The where-clauses of a generic method, repeated on its invalidation method.</param>
+    internal sealed record Candidate(IMethodSymbol Attributed, IMethodSymbol Signature, CachedCallModel Call, string Modifiers, EquatableArray<string> Constraints);
 
     /// <summary>What one candidate gets, and why a name was left out. Never leaves the parser: it holds symbols.</summary>
-    internal sealed record Plan(IMethodSymbol Attributed, InvalidatorModel Model, IReadOnlyList<Diagnostic> Diagnostics);
+    internal sealed record Plan(IMethodSymbol Attributed, InvalidatorModel? Model, IReadOnlyList<Diagnostic> Diagnostics);
 
-    /// <summary>"Recognize" and "RecognizeAsync" → "InvalidateRecognize": the synchronous form.</summary>
-    public static string SyncName(string methodName) =>
-        "Invalidate" + (methodName.Length > 5 && methodName.EndsWith("Async", System.StringComparison.Ordinal)
-            ? methodName.Substring(0, methodName.Length - 5)
-            : methodName);
-
-    /// <summary>"Recognize" and "RecognizeAsync" → "InvalidateRecognizeAsync".</summary>
-    public static string AsyncName(string methodName) => SyncName(methodName) + "Async";
+    /// <summary>"Recognize" → "InvalidateRecognize", "RecognizeAsync" → "InvalidateRecognizeAsync".</summary>
+    public static string InvalidatorName(string methodName) => "Invalidate" + methodName;
 
     /// <summary>
     /// Plans every cached method of one generated type: <paramref name="candidates"/> are the methods the
@@ -44,10 +40,10 @@ internal static class InvalidatorPlanner
     {
         var keys = candidates.Select(KeyParameters).ToList();
 
-        // Both names follow from the method's name without "Async", so two methods collide exactly when
-        // that name and their key parameter types are the same. Nullable annotations do not make overloads.
+        // Two methods collide exactly when their names, arities and key parameter types are the same.
+        // Nullable reference annotations do not make overloads.
         var signatures = candidates
-            .Select((c, i) => SyncName(c.Attributed.Name) + "(" + string.Join(",", keys[i].Select(p => p.Type.ToDisplayString(TypeFacts.Qualified))) + ")")
+            .Select((c, i) => InvalidatorName(c.Attributed.Name) + "`" + c.Attributed.Arity + "(" + string.Join(",", keys[i].Select(p => p.Type.ToDisplayString(TypeFacts.Qualified))) + ")")
             .ToList();
 
         var plans = new List<Plan>();
@@ -57,28 +53,31 @@ internal static class InvalidatorPlanner
             var diagnostics = new List<Diagnostic>();
             var methodName = Display(candidate.Attributed);
             var location = candidate.Attributed.Locations.FirstOrDefault();
-            string? sync = SyncName(candidate.Attributed.Name);
-            string? async = AsyncName(candidate.Attributed.Name);
+            var name = InvalidatorName(candidate.Attributed.Name);
+            var generated = true;
             var other = Enumerable.Range(0, candidates.Count).Where(j => j != i && signatures[j] == signatures[i]).Select(j => candidates[j]).FirstOrDefault();
             if (other is not null)
             {
-                diagnostics.Add(Diagnostic.Create(DiagnosticDescriptors.InvalidatorSignatureCollision, location, methodName, Display(other.Attributed), sync, typeName));
-                sync = null;
-                async = null;
+                diagnostics.Add(Diagnostic.Create(DiagnosticDescriptors.InvalidatorSignatureCollision, location, methodName, Display(other.Attributed), name, typeName));
+                generated = false;
             }
-
-            foreach (var name in new[] { sync, async })
+            else if (takenNames.Contains(name))
             {
-                if (name is not null && takenNames.Contains(name))
-                {
-                    diagnostics.Add(Diagnostic.Create(DiagnosticDescriptors.InvalidatorNameTaken, location, name, methodName, typeName));
-                    sync = name == sync ? null : sync;
-                    async = name == async ? null : async;
-                }
+                diagnostics.Add(Diagnostic.Create(DiagnosticDescriptors.InvalidatorNameTaken, location, name, methodName, typeName));
+                generated = false;
             }
 
             var parameters = keys[i].Select(p => new ParameterModel(TypeFacts.Escape(p.Name), TypeFacts.Display(p.Type), string.Empty, string.Empty));
-            plans.Add(new Plan(candidate.Attributed, new InvalidatorModel(candidate.Modifiers, sync, async, parameters.ToEquatableArray()), diagnostics));
+            var model = generated
+                ? new InvalidatorModel(
+                    candidate.Modifiers,
+                    name,
+                    candidate.Call.ReturnKind != ReturnKind.Sync,
+                    parameters.ToEquatableArray(),
+                    TargetParser.TypeParameterList(candidate.Signature),
+                    candidate.Constraints)
+                : null;
+            plans.Add(new Plan(candidate.Attributed, model, diagnostics));
         }
 
         return plans;
@@ -111,7 +110,7 @@ internal static class InvalidatorPlanner
 
     /// <summary>The key parameters of the signature method: those the key parts read, in declaration order.</summary>
     private static List<IParameterSymbol> KeyParameters(Candidate candidate) =>
-        candidate.Signature.Parameters.Where(p => candidate.Call.KeyParts.Any(k => k.Access == TypeFacts.Escape(p.Name))).ToList();
+        candidate.Signature.Parameters.Where(p => candidate.Call.KeyParts.Any(k => k.Access == TypeFacts.Escape(p.Name) && k.Name == p.Name)).ToList();
 
     /// <summary>
     /// A method this generator wrote that is not the implementation of a user's partial method: only

@@ -6,15 +6,25 @@ using Microsoft.CodeAnalysis;
 namespace CachedMethods.Generators.Parsing;
 
 /// <summary>
-/// Decides how a key parameter's type is encoded, or why it cannot be. Every rule here answers one
-/// question: would two values that can give different results always get different bytes?
+/// Decides how a key parameter's type is encoded, or why it cannot be. Every rule answers one question:
+/// does the encoding cover all the state of the argument that can tell two arguments apart? Built-in
+/// values and the collections below are complete by construction; a type of the user's is complete when
+/// the generator can read every instance field it and its base classes hold (see
+/// <see cref="KeyCompleteness"/>); anything else must encode itself (ICacheKeyEncodable).
 /// </summary>
 internal sealed class KeyShapePlanner
 {
     private readonly Dictionary<string, ObjectEncoderModel> _encoders;
     private readonly HashSet<string> _inProgress = new();
+    private readonly IAssemblySymbol _assembly;
 
-    public KeyShapePlanner(Dictionary<string, ObjectEncoderModel> encoders) => _encoders = encoders;
+    /// <param name="encoders">The composite encoders of the generated type, shared by its methods.</param>
+    /// <param name="assembly">The assembly being compiled: only its types can be keyed member by member.</param>
+    public KeyShapePlanner(Dictionary<string, ObjectEncoderModel> encoders, IAssemblySymbol assembly)
+    {
+        _encoders = encoders;
+        _assembly = assembly;
+    }
 
     /// <summary>The outcome of planning one type.</summary>
     public readonly struct Result
@@ -46,8 +56,8 @@ internal sealed class KeyShapePlanner
                 return Result.Unknown;
             case IPointerTypeSymbol or IFunctionPointerTypeSymbol:
                 return Result.Fail("a pointer has no value to key by");
-            case ITypeParameterSymbol:
-                return Result.Fail("a type parameter's type is not known at compile time");
+            case ITypeParameterSymbol typeParameter:
+                return PlanTypeParameter(typeParameter, display);
             case IDynamicTypeSymbol:
                 return Result.Fail("'dynamic' has no fixed type, so its encoding cannot be chosen at compile time");
             case IArrayTypeSymbol array:
@@ -91,6 +101,12 @@ internal sealed class KeyShapePlanner
             return Result.Ok(new KeyShape(KeyShapeKind.Encodable, display, null, null, type.IsReferenceType));
         }
 
+        if (type is INamedTypeSymbol { IsTupleType: true } tuple)
+        {
+            var items = tuple.TupleElements.Select((e, i) => (Name: "Item" + (i + 1).ToString(System.Globalization.CultureInfo.InvariantCulture), e.Type));
+            return PlanTuple(items, display, isReference: false);
+        }
+
         var metadataName = TypeFacts.MetadataName(type);
         switch (metadataName)
         {
@@ -101,17 +117,34 @@ internal sealed class KeyShapePlanner
                 return Result.Ok(new KeyShape(KeyShapeKind.Append, display, null, null, false));
             case "System.Memory`1" when IsByteArgument(type):
                 return Result.Ok(new KeyShape(KeyShapeKind.MemoryBytes, display, null, null, false));
-            case "System.Collections.Generic.List`1" or "System.Collections.Generic.IList`1" or "System.Collections.Generic.IReadOnlyList`1":
+            case "System.Collections.Generic.List`1" or "System.Collections.Generic.IList`1" or "System.Collections.Generic.IReadOnlyList`1"
+                or "System.Collections.ObjectModel.ReadOnlyCollection`1" or "System.Collections.Immutable.ImmutableList`1"
+                or "System.Collections.Immutable.IImmutableList`1":
                 return PlanSequence(type, display, KeyShapeKind.IndexedSequence);
+            case "System.Collections.Immutable.ImmutableArray`1":
+                return PlanSequence(type, display, KeyShapeKind.ImmutableArray);
             case "System.Collections.Generic.ICollection`1" or "System.Collections.Generic.IReadOnlyCollection`1":
                 return PlanSequence(type, display, KeyShapeKind.CountedSequence);
             case "System.Collections.Generic.IEnumerable`1":
                 return PlanSequence(type, display, KeyShapeKind.EnumerableSequence);
+            case "System.Collections.Generic.HashSet`1" or "System.Collections.Generic.ISet`1" or "System.Collections.Generic.IReadOnlySet`1"
+                or "System.Collections.Generic.SortedSet`1" or "System.Collections.Immutable.ImmutableHashSet`1"
+                or "System.Collections.Immutable.ImmutableSortedSet`1" or "System.Collections.Immutable.IImmutableSet`1"
+                or "System.Collections.Frozen.FrozenSet`1":
+                return PlanSequence(type, display, KeyShapeKind.UnorderedSet);
             case "System.Collections.Generic.Dictionary`2" or "System.Collections.Generic.IDictionary`2"
-                or "System.Collections.Generic.IReadOnlyDictionary`2" or "System.Collections.Generic.HashSet`1"
-                or "System.Collections.Generic.ISet`1" or "System.Collections.Generic.IReadOnlySet`1"
-                or "System.Collections.Concurrent.ConcurrentDictionary`2":
-                return Result.Fail("an unordered collection has no defined enumeration order; pass a sorted list instead");
+                or "System.Collections.Generic.IReadOnlyDictionary`2" or "System.Collections.Generic.SortedDictionary`2"
+                or "System.Collections.Generic.SortedList`2" or "System.Collections.Concurrent.ConcurrentDictionary`2"
+                or "System.Collections.ObjectModel.ReadOnlyDictionary`2" or "System.Collections.Immutable.ImmutableDictionary`2"
+                or "System.Collections.Immutable.ImmutableSortedDictionary`2" or "System.Collections.Immutable.IImmutableDictionary`2"
+                or "System.Collections.Frozen.FrozenDictionary`2":
+                return PlanDictionary((INamedTypeSymbol)type, display);
+            case "System.Collections.Generic.KeyValuePair`2":
+                var pair = (INamedTypeSymbol)type;
+                return PlanTuple(new[] { ("Key", pair.TypeArguments[0]), ("Value", pair.TypeArguments[1]) }, display, isReference: false);
+            case "System.Tuple`1" or "System.Tuple`2" or "System.Tuple`3" or "System.Tuple`4" or "System.Tuple`5" or "System.Tuple`6" or "System.Tuple`7":
+                var reference = (INamedTypeSymbol)type;
+                return PlanTuple(reference.TypeArguments.Select((t, i) => ("Item" + (i + 1).ToString(System.Globalization.CultureInfo.InvariantCulture), t)), display, isReference: true);
             case "System.Threading.CancellationToken":
                 return Result.Fail("a CancellationToken never changes the result");
         }
@@ -142,8 +175,23 @@ internal sealed class KeyShapePlanner
         }
 
         return type.TypeKind is TypeKind.Class or TypeKind.Struct
-            ? PlanObject((INamedTypeSymbol)type, display)
+            ? PlanObject((INamedTypeSymbol)type)
             : Result.Fail("it has no deterministic key encoding");
+    }
+
+    private static Result PlanTypeParameter(ITypeParameterSymbol parameter, string display)
+    {
+        if (parameter.ConstraintTypes.Any(c => TypeFacts.Implements(c, TypeFacts.CacheKeyEncodable)))
+        {
+            return Result.Ok(new KeyShape(KeyShapeKind.TypeParameterEncodable, display, null, null, !parameter.IsValueType));
+        }
+
+        if (parameter.HasValueTypeConstraint && parameter.ConstraintTypes.Any(c => c.SpecialType == SpecialType.System_Enum))
+        {
+            return Result.Ok(new KeyShape(KeyShapeKind.Enum, display, null, null, false));
+        }
+
+        return Result.Fail($"the value of type parameter '{parameter.Name}' has no encoding known at compile time; constrain it to ICacheKeyEncodable (or 'struct, Enum'), or pass its keyed values instead");
     }
 
     private static bool IsByteArgument(ITypeSymbol type) =>
@@ -184,15 +232,53 @@ internal sealed class KeyShapePlanner
     {
         var elementType = ((INamedTypeSymbol)type).TypeArguments[0];
         var element = Plan(elementType);
+        var count = kind == KeyShapeKind.ImmutableArray ? "Length" : "Count";
         return element.Shape is { } shape
-            ? Result.Ok(new KeyShape(kind, display, shape, "Count", true))
+            ? Result.Ok(new KeyShape(kind, display, shape, count, type.IsReferenceType))
             : ElementFailure(element);
+    }
+
+    private Result PlanDictionary(INamedTypeSymbol type, string display)
+    {
+        var key = Plan(type.TypeArguments[0]);
+        if (key.Shape is null)
+        {
+            return key.Reason is { } reason ? Result.Fail("its keys cannot be keyed: " + reason) : key;
+        }
+
+        var value = Plan(type.TypeArguments[1]);
+        if (value.Shape is null)
+        {
+            return value.Reason is { } reason ? Result.Fail("its values cannot be keyed: " + reason) : value;
+        }
+
+        var items = new[] { new KeyPartModel("Key", "Key", key.Shape), new KeyPartModel("Value", "Value", value.Shape) };
+        return Result.Ok(new KeyShape(KeyShapeKind.UnorderedPairs, display, null, "Count", type.IsReferenceType, items.ToEquatableArray()));
+    }
+
+    private Result PlanTuple(IEnumerable<(string Member, ITypeSymbol Type)> items, string display, bool isReference)
+    {
+        var parts = new List<KeyPartModel>();
+        foreach (var (member, itemType) in items)
+        {
+            var planned = Plan(itemType);
+            if (planned.Shape is null)
+            {
+                return planned.Reason is { } reason
+                    ? Result.Fail($"its item '{member}' of type '{itemType.ToDisplayString()}' is not keyable ({reason})")
+                    : planned;
+            }
+
+            parts.Add(new KeyPartModel(member, member, planned.Shape));
+        }
+
+        return Result.Ok(new KeyShape(KeyShapeKind.Tuple, display, null, null, isReference, parts.ToEquatableArray()));
     }
 
     private static Result ElementFailure(Result element) =>
         element.Reason is { } reason ? Result.Fail("its elements cannot be keyed: " + reason) : element;
 
-    private Result PlanObject(INamedTypeSymbol type, string display)
+    private Result PlanObject(INamedTypeSymbol type)
     {
         var qualified = type.WithNullableAnnotation(NullableAnnotation.NotAnnotated).ToDisplayString(TypeFacts.Qualified);
         var shape = new KeyShape(KeyShapeKind.Object, qualified, null, null, type.IsReferenceType);
@@ -213,16 +299,15 @@ internal sealed class KeyShapePlanner
 
         try
         {
-            var members = new List<KeyPartModel>();
-            foreach (var member in KeyMembers(type))
+            var state = KeyCompleteness.State(type, _assembly);
+            if (state.Reason is { } incomplete)
             {
-                var (name, memberType) = member switch
-                {
-                    IPropertySymbol p => (p.Name, p.Type),
-                    IFieldSymbol f => (f.Name, f.Type),
-                    _ => (member.Name, null!),
-                };
+                return Result.Fail(incomplete);
+            }
 
+            var members = new List<KeyPartModel>();
+            foreach (var (name, memberType) in state.Members)
+            {
                 var planned = Plan(memberType);
                 if (planned.Shape is null)
                 {
@@ -236,7 +321,7 @@ internal sealed class KeyShapePlanner
 
             if (members.Count == 0)
             {
-                return Result.Fail("it has no public properties or fields, so every value would get the same key (a ToString() fallback would collide the same way)");
+                return Result.Fail("it holds no state, so every value would get the same key; pass a value that tells the arguments apart, or mark the parameter [NotCacheKey]");
             }
 
             _encoders[qualified] = new ObjectEncoderModel(
@@ -249,35 +334,6 @@ internal sealed class KeyShapePlanner
         finally
         {
             _inProgress.Remove(qualified);
-        }
-    }
-
-    /// <summary>Public instance properties with a getter and public instance fields, base types included.</summary>
-    internal static IEnumerable<ISymbol> KeyMembers(INamedTypeSymbol type)
-    {
-        var seen = new HashSet<string>();
-        for (var t = type; t is not null && t.SpecialType is not (SpecialType.System_Object or SpecialType.System_ValueType); t = t.BaseType)
-        {
-            foreach (var member in t.GetMembers())
-            {
-                if (member.IsStatic || member.DeclaredAccessibility != Accessibility.Public)
-                {
-                    continue;
-                }
-
-                var include = member switch
-                {
-                    IPropertySymbol p => !p.IsIndexer && p.GetMethod is { DeclaredAccessibility: Accessibility.Public },
-                    IFieldSymbol f => !f.IsConst && f.AssociatedSymbol is null,
-                    _ => false,
-                };
-
-                // A derived member that hides a base one is read once, by its most derived name.
-                if (include && seen.Add(member.Name))
-                {
-                    yield return member;
-                }
-            }
         }
     }
 }

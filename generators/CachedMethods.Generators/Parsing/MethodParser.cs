@@ -15,12 +15,21 @@ namespace CachedMethods.Generators.Parsing;
 internal static class MethodParser
 {
     /// <summary>Where a cached call's value comes from and how the cache is reached.</summary>
+    /// <param name="ScopeType">The type named in the key's scope.</param>
+    /// <param name="Target">The method that computes the value.</param>
+    /// <param name="Owner">What the target is called on.</param>
+    /// <param name="CacheExpression">How generated code reads the CacheManager.</param>
+    /// <param name="OptionsField">The static CacheEntryOptions field of the method.</param>
+    /// <param name="SelfType">The generated type, global::-qualified.</param>
+    /// <param name="SelfKey">For a partial class: the state of the instance (or type) that goes into every key.</param>
     internal readonly record struct CallSite(
         INamedTypeSymbol ScopeType,
         string Target,
         TargetOwner Owner,
         string CacheExpression,
-        string OptionsField);
+        string OptionsField,
+        string SelfType,
+        IReadOnlyList<KeyPartModel>? SelfKey = null);
 
     /// <summary>
     /// Parses <paramref name="attributed"/>, the method that carries [Cached]. <paramref name="signature"/>
@@ -42,7 +51,7 @@ internal static class MethodParser
 
         var options = EntryOptionsParser.Parse(data, methodName, methodLocation, sink);
 
-        if (attributed.IsGenericMethod || IsInGenericType(attributed.ContainingType))
+        if (IsInGenericType(attributed.ContainingType))
         {
             sink.Report(DiagnosticDescriptors.GenericNotSupported, methodLocation, methodName);
         }
@@ -50,8 +59,13 @@ internal static class MethodParser
         var (returnKind, resultType, resultShape) = ReadReturnType(attributed, methodName, sink, cancellationToken);
         var (keyParameters, cancellationTokenParameter) = SelectKeyParameters(attributed, data, methodName, sink);
 
-        var planner = new KeyShapePlanner(encoders);
+        var planner = new KeyShapePlanner(encoders, attributed.ContainingAssembly);
         var keyParts = new List<KeyPartModel>();
+        if (site.SelfKey is { } selfKey)
+        {
+            keyParts.AddRange(selfKey);
+        }
+
         foreach (var parameter in keyParameters)
         {
             var planned = planner.Plan(parameter.Type);
@@ -74,7 +88,7 @@ internal static class MethodParser
             kind,
             TypeFacts.Display(resultType),
             data.Name ?? TypeFacts.CanonicalName(site.ScopeType),
-            data.Name is null ? attributed.Name : string.Empty,
+            data.Name is null ? ScopeMethod(signature) : string.Empty,
             data.Version,
             resultShape.Fingerprint,
             options,
@@ -85,7 +99,30 @@ internal static class MethodParser
                 : TypeFacts.Escape(signature.Parameters[cancellationTokenParameter.Ordinal].Name),
             site.Target,
             site.Owner,
-            site.CacheExpression);
+            site.CacheExpression,
+            signature.TypeParameters.Select(t => TypeFacts.Escape(t.Name)).ToEquatableArray(),
+            site.SelfType);
+    }
+
+    /// <summary>
+    /// The method part of the scope: its name, arity and parameter types, so overloads such as
+    /// <c>Count(int)</c> and <c>Count(int?)</c> never share a key. Nullable reference annotations do not count.
+    /// </summary>
+    internal static string ScopeMethod(IMethodSymbol method)
+    {
+        var text = new System.Text.StringBuilder(method.Name);
+        if (method.Arity > 0)
+        {
+            text.Append('`').Append(method.Arity.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        }
+
+        text.Append('(');
+        for (var i = 0; i < method.Parameters.Length; i++)
+        {
+            text.Append(i == 0 ? string.Empty : ",").Append(TypeFacts.CanonicalName(method.Parameters[i].Type));
+        }
+
+        return text.Append(')').ToString();
     }
 
     internal static bool IsInGenericType(INamedTypeSymbol? type)

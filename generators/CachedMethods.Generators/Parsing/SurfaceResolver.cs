@@ -147,7 +147,8 @@ internal static class SurfaceResolver
                     continue;
                 }
 
-                var access = member.IsStatic ? TypeFacts.Escape(member.Name) : "this." + TypeFacts.Escape(member.Name);
+                // Qualified, so a parameter of the same name cannot shadow it.
+                var access = member.IsStatic ? t.ToDisplayString(TypeFacts.Qualified) + "." + TypeFacts.Escape(member.Name) : "this." + TypeFacts.Escape(member.Name);
                 return memberType.NullableAnnotation == NullableAnnotation.Annotated
                     ? $"({access} ?? throw new global::System.InvalidOperationException(\"{type.Name}.{member.Name} is not set: give it a CacheManager before calling a cached method.\"))"
                     : access;

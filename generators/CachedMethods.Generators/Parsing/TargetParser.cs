@@ -15,8 +15,61 @@ namespace CachedMethods.Generators.Parsing;
 /// </summary>
 internal static class TargetParser
 {
+    /// <summary>
+    /// The model of the file <paramref name="context"/>'s method belongs to, parsed only for the first [Cached]
+    /// method of its type: every other method of the type gives <see langword="null"/>, so a type of n cached
+    /// methods is parsed once rather than n times.
+    /// </summary>
     public static TargetModel? Parse(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken) =>
-        context.TargetSymbol is IMethodSymbol method ? Parse(method, null, cancellationToken) : null;
+        context.TargetSymbol is IMethodSymbol method && IsRepresentative(method, cancellationToken) ? Parse(method, null, cancellationToken) : null;
+
+    /// <summary>
+    /// Whether <paramref name="method"/> is the first [Cached] method, in member order, of the methods that
+    /// complete the same generated type: those of its interface, or those of its class that implement the
+    /// same interface, or the partial methods of its class.
+    /// </summary>
+    private static bool IsRepresentative(IMethodSymbol method, CancellationToken cancellationToken)
+    {
+        var type = method.ContainingType;
+        if (type.TypeKind == TypeKind.Interface)
+        {
+            return SymbolEqualityComparer.Default.Equals(FirstCached(type, static (_, _) => true, cancellationToken), method);
+        }
+
+        if (SurfaceResolver.IsPartialDefinition(method, cancellationToken))
+        {
+            return SymbolEqualityComparer.Default.Equals(FirstCached(type, static (m, ct) => SurfaceResolver.IsPartialDefinition(m, ct), cancellationToken), method);
+        }
+
+        var surface = SurfaceResolver.Resolve(method, DiagnosticSink.Counting(), cancellationToken);
+        if (surface.Kind != SurfaceKind.Implementation)
+        {
+            return true;
+        }
+
+        var first = FirstCached(
+            type,
+            (m, ct) => !SurfaceResolver.IsPartialDefinition(m, ct)
+                && SymbolEqualityComparer.Default.Equals(SurfaceResolver.Resolve(m, DiagnosticSink.Counting(), ct).Interface, surface.Interface),
+            cancellationToken);
+        return SymbolEqualityComparer.Default.Equals(first, method);
+    }
+
+    private static IMethodSymbol? FirstCached(INamedTypeSymbol type, System.Func<IMethodSymbol, CancellationToken, bool> sameTarget, CancellationToken cancellationToken)
+    {
+        foreach (var member in type.GetMembers())
+        {
+            if (member is IMethodSymbol { MethodKind: MethodKind.Ordinary } method
+                && !(method.IsStatic && type.TypeKind == TypeKind.Interface)
+                && TypeFacts.HasAttribute(method, TypeFacts.CachedAttribute)
+                && sameTarget(method, cancellationToken))
+            {
+                return method;
+            }
+        }
+
+        return null;
+    }
 
     /// <summary>
     /// For the analyzer: why invalidation methods are left out (CM0019, CM0020) of each generated type that
@@ -79,6 +132,8 @@ internal static class TargetParser
     {
         var name = DecoratorName(@interface, implementation);
         var scopeType = implementation ?? @interface;
+        var decoratorNamespace = NamespaceOf(@interface);
+        var selfType = "global::" + (decoratorNamespace is null ? name : decoratorNamespace + "." + name);
         var encoders = new Dictionary<string, ObjectEncoderModel>();
         var members = new List<MemberModel>();
         var invalidated = new List<(int Index, InvalidatorPlanner.Candidate Candidate)>();
@@ -109,13 +164,13 @@ internal static class TargetParser
                         CachedCallModel? cached = null;
                         if (attributed is not null && attribute is not null && explicitInterface is null)
                         {
-                            var site = new MethodParser.CallSite(scopeType, interfaceMethod.Name, TargetOwner.Inner, "_cache", OptionsField(interfaceMethod.Name, optionFields));
+                            var site = new MethodParser.CallSite(scopeType, TypeFacts.Escape(interfaceMethod.Name), TargetOwner.Inner, "this._cache", OptionsField(interfaceMethod.Name, optionFields), selfType);
                             cached = MethodParser.Parse(attributed, interfaceMethod, attribute, site, encoders, DiagnosticSink.Counting(), cancellationToken);
                         }
 
                         if (cached is not null)
                         {
-                            invalidated.Add((members.Count, new InvalidatorPlanner.Candidate(attributed!, interfaceMethod, cached, "public")));
+                            invalidated.Add((members.Count, new InvalidatorPlanner.Candidate(attributed!, interfaceMethod, cached, "public", explicitInterface is null ? interfaceMethod.TypeParameters.Select(Constraint).Where(c => c is not null).Select(c => c!).ToEquatableArray() : EquatableArray<string>.Empty)));
                         }
 
                         members.Add(Method(interfaceMethod, explicitInterface, baseInterface, string.Empty, null, cached));
@@ -182,7 +237,9 @@ internal static class TargetParser
 
     private static TargetModel PartialClass(INamedTypeSymbol type, List<InvalidatorPlanner.Plan>? plans, CancellationToken cancellationToken)
     {
+        var selfType = type.ToDisplayString(TypeFacts.Qualified);
         var encoders = new Dictionary<string, ObjectEncoderModel>();
+        var selfKey = SelfKeyPlanner.Plan(type, encoders, cancellationToken);
         var members = new List<MemberModel>();
         var invalidated = new List<(int Index, InvalidatorPlanner.Candidate Candidate)>();
         var optionFields = new HashSet<string>();
@@ -200,14 +257,15 @@ internal static class TargetParser
             if (!sink.HasErrors && surface.Core is { } core && surface.CacheExpression is { } cache)
             {
                 var owner = core.IsStatic ? TargetOwner.Static : TargetOwner.Self;
-                var site = new MethodParser.CallSite(type, TypeFacts.Escape(core.Name), owner, cache, OptionsField(method.Name, optionFields));
-                cached = MethodParser.Parse(method, method, attribute, site, encoders, sink, cancellationToken);
+                var target = core.IsStatic ? selfType + "." + TypeFacts.Escape(core.Name) : TypeFacts.Escape(core.Name);
+                var site = new MethodParser.CallSite(type, target, owner, cache, OptionsField(method.Name, optionFields), selfType, selfKey.For(method.IsStatic));
+                cached = selfKey.HasErrors ? null : MethodParser.Parse(method, method, attribute, site, encoders, sink, cancellationToken);
             }
 
             if (cached is not null)
             {
                 var invalidatorModifiers = AccessibilityText(method.DeclaredAccessibility) + (method.IsStatic ? " static" : string.Empty);
-                invalidated.Add((members.Count, new InvalidatorPlanner.Candidate(method, method, cached, invalidatorModifiers)));
+                invalidated.Add((members.Count, new InvalidatorPlanner.Candidate(method, method, cached, invalidatorModifiers, method.TypeParameters.Select(Constraint).Where(c => c is not null).Select(c => c!).ToEquatableArray())));
             }
 
             var modifiers = method.DeclaringSyntaxReferences
@@ -215,7 +273,8 @@ internal static class TargetParser
                 .OfType<MethodDeclarationSyntax>()
                 .Select(m => string.Join(" ", m.Modifiers.Select(t => t.ValueText)))
                 .FirstOrDefault() ?? "partial";
-            members.Add(Method(method, null, null, modifiers, surface.Core is { } target ? TypeFacts.Escape(target.Name) : null, cached));
+            var forwardTo = surface.Core is { } core0 ? (core0.IsStatic ? selfType + "." : "this.") + TypeFacts.Escape(core0.Name) : null;
+            members.Add(Method(method, null, null, modifiers, forwardTo, cached));
         }
 
         var containing = new List<ContainingTypeModel>();
@@ -277,7 +336,7 @@ internal static class TargetParser
             RefPrefix(method.ReturnsByRef, method.ReturnsByRefReadonly),
             explicitInterface,
             baseInterface,
-            method.TypeParameters.Length == 0 ? string.Empty : "<" + string.Join(", ", method.TypeParameters.Select(t => TypeFacts.Escape(t.Name))) + ">",
+            TypeParameterList(method),
             explicitInterface is null ? method.TypeParameters.Select(Constraint).Where(c => c is not null).Select(c => c!).ToEquatableArray() : EquatableArray<string>.Empty,
             method.Parameters.Select(Parameter).ToEquatableArray(),
             false,
@@ -286,6 +345,9 @@ internal static class TargetParser
             modifiers,
             forwardTo,
             cached);
+
+    internal static string TypeParameterList(IMethodSymbol method) =>
+        method.TypeParameters.Length == 0 ? string.Empty : "<" + string.Join(", ", method.TypeParameters.Select(t => TypeFacts.Escape(t.Name))) + ">";
 
     private static ParameterModel Parameter(IParameterSymbol parameter)
     {

@@ -9,6 +9,7 @@ internal static class TypeFacts
 {
     public const string CachedAttribute = "CachedMethods.CachedAttribute";
     public const string NotCacheKeyAttribute = "CachedMethods.NotCacheKeyAttribute";
+    public const string CacheKeyAttribute = "CachedMethods.CacheKeyAttribute";
     public const string CacheManager = "CachedMethods.CacheManager";
     public const string CacheKeyEncodable = "CachedMethods.ICacheKeyEncodable";
 
@@ -80,4 +81,8 @@ internal static class TypeFacts
     public static string Display(ITypeSymbol type) => type.ToDisplayString(Declaration);
 
     public static string CanonicalName(ITypeSymbol type) => type.ToDisplayString(Canonical);
+
+    /// <summary>The name a message shows: "List&lt;string&gt;", "Report".</summary>
+    public static string ShortName(ITypeSymbol type) =>
+        type.WithNullableAnnotation(NullableAnnotation.NotAnnotated).ToDisplayString(SymbolDisplayFormat.CSharpShortErrorMessageFormat);
 }

@@ -35,6 +35,7 @@ internal sealed class ValueShapeWalker
     private readonly List<string> _problems = new();
     private readonly HashSet<string> _problemSet = new(System.StringComparer.Ordinal);
     private readonly HashSet<string> _stack = new(System.StringComparer.Ordinal);
+    private bool _incomplete;
 
     private ValueShapeWalker(IAssemblySymbol within) => _within = within;
 
@@ -44,7 +45,7 @@ internal sealed class ValueShapeWalker
         var walker = new ValueShapeWalker(within);
         var description = new StringBuilder(FormatVersion);
         walker.Describe(root, description, null);
-        var formatters = walker._problems.Count == 0
+        var formatters = walker._problems.Count == 0 && !walker._incomplete
             ? walker._formatters.Values.OrderBy(f => f.Type, System.StringComparer.Ordinal).ToEquatableArray()
             : EquatableArray<FormatterModel>.Empty;
         return new ValueShape(Fnv1a64(description.ToString()), walker._problems, formatters);
@@ -54,11 +55,10 @@ internal sealed class ValueShapeWalker
     {
         switch (type)
         {
-            case IErrorTypeSymbol:
+            case IErrorTypeSymbol or ITypeParameterSymbol:
+                // A compile error, or a generic cached method (CM0013 says why): no formatter, and no second diagnostic.
                 output.Append('?');
-                return;
-            case ITypeParameterSymbol:
-                Problem(via, $"'{Name(type)}' is a type parameter; name a closed type");
+                _incomplete = true;
                 return;
             case IDynamicTypeSymbol:
                 Problem(via, "'dynamic' is read back as dictionaries and primitives, never as the type that was stored; use a concrete type");

@@ -14,12 +14,14 @@ public interface IOcrService
 
     /// <summary>
     /// Recognizes the document whose content hash is <paramref name="documentHash"/>. The key is
-    /// exactly the parameters that change the result; the logger and the token never do.
+    /// exactly the parameters that change the result; the logger and the token never do. The result
+    /// holds arrays (lines, words) that every hit shares: the pipeline only reads them.
     /// </summary>
     [Cached(
         KeyParams = [nameof(documentHash), nameof(dpi), nameof(strategy), nameof(language), nameof(modelVersion)],
         Ttl = 7 * 24 * 3600,
-        Version = 1)]
+        Version = 1,
+        AllowMutableResult = true)]
     ValueTask<OcrResult> RecognizeAsync(
         string documentHash,
         int dpi,

@@ -8,15 +8,21 @@ namespace OcrPipeline.Ocr;
 /// lighting, denoise, binarize (Otsu) and deskew. The partial-method surface of [Cached]: the
 /// generator writes <see cref="PrepareAsync"/>'s body, which calls <see cref="PrepareCoreAsync"/> on a miss.
 /// </summary>
-public sealed partial class PagePreprocessor(DocumentLibrary documents, CacheManager cache)
+/// <remarks>
+/// The library is read by the content hash, which is in the key, so it is not key state itself
+/// ([NotCacheKey]); nor is the counter of misses.
+/// </remarks>
+public sealed partial class PagePreprocessor([NotCacheKey] DocumentLibrary documents, CacheManager cache)
 {
+    [NotCacheKey]
     private int _preparations;
 
     /// <summary>How many pages this process actually pre-processed (cache misses).</summary>
     public int Preparations => Volatile.Read(ref _preparations);
 
     // Every parameter that changes the pixels is in the key; a new language or model reuses the page.
-    [Cached(Name = "ocr-pipeline.prepare", Ttl = 7 * 24 * 3600)]
+    // The page's ink bytes are shared by every hit: readers never write to them.
+    [Cached(Name = "ocr-pipeline.prepare", Ttl = 7 * 24 * 3600, AllowMutableResult = true)]
     public partial ValueTask<CleanPage> PrepareAsync(string documentHash, int dpi, string strategy, CancellationToken cancellationToken);
 
     private ValueTask<CleanPage> PrepareCoreAsync(string documentHash, int dpi, string strategy, CancellationToken cancellationToken)

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Buffers.Binary;
+using System.ComponentModel;
 using System.IO.Hashing;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
@@ -32,8 +33,12 @@ namespace CachedMethods;
 /// </remarks>
 public ref struct CacheKeyBuilder
 {
-    /// <summary>The version of the key encoding, written into every scope.</summary>
-    public const byte FormatVersion = 1;
+    /// <summary>
+    /// The version of the key encoding, written into every scope. 2: string values are their exact UTF-16
+    /// code units (format 1 wrote UTF-8, which turned every lone surrogate into U+FFFD), the method scope
+    /// names the parameter types, and sets and dictionaries are written in a canonical order.
+    /// </summary>
+    public const byte FormatVersion = 2;
 
     /// <summary>Strings and byte runs longer than this many bytes are keyed by their SHA-256.</summary>
     public const int InlineLimit = 256;
@@ -41,11 +46,19 @@ public ref struct CacheKeyBuilder
     private const byte InlineMode = 0;
     private const byte DigestMode = 1;
 
+    /// <summary>
+    /// Names, scopes and type names are identifiers: UTF-8, and an unpaired surrogate in one is an error
+    /// rather than a silent U+FFFD, so two different names never share bytes.
+    /// </summary>
+    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
     private Span<byte> _buffer;
     private byte[]? _rented;
     private int _position;
 
     /// <summary>Starts a key in <paramref name="initialBuffer"/>; 256 stack bytes fit most keys.</summary>
+    /// <remarks>For generated code; hidden from IntelliSense. See docs/generator.md, "Members for generated code".</remarks>
+    [EditorBrowsable(EditorBrowsableState.Never)]
     public CacheKeyBuilder(Span<byte> initialBuffer)
     {
         _buffer = initialBuffer;
@@ -54,12 +67,16 @@ public ref struct CacheKeyBuilder
     }
 
     /// <summary>The bytes written so far: the canonical key.</summary>
+    /// <remarks>For generated code; hidden from IntelliSense. See docs/generator.md, "Members for generated code".</remarks>
+    [EditorBrowsable(EditorBrowsableState.Never)]
     public readonly ReadOnlySpan<byte> Written => _buffer[.._position];
 
     /// <summary>
     /// Writes the scope that every generated key starts with: the declaring type, the method, the
     /// user's <paramref name="version"/> and a fingerprint of the result type's shape.
     /// </summary>
+    /// <remarks>For generated code; hidden from IntelliSense. See docs/generator.md, "Members for generated code".</remarks>
+    [EditorBrowsable(EditorBrowsableState.Never)]
     public void AppendScope(string declaringType, string method, int version, string resultShape)
     {
         WriteTag(KeyTag.Scope);
@@ -74,6 +91,8 @@ public ref struct CacheKeyBuilder
     /// The scope of <see cref="AppendScope(string, string, int, string)"/> from UTF-8 literals (<c>"Ns.IOcr"u8</c>):
     /// the same bytes, without encoding strings on every call. Generated wrappers use this form.
     /// </summary>
+    /// <remarks>For generated code; hidden from IntelliSense. See docs/generator.md, "Members for generated code".</remarks>
+    [EditorBrowsable(EditorBrowsableState.Never)]
     public void AppendScope(ReadOnlySpan<byte> declaringTypeUtf8, ReadOnlySpan<byte> methodUtf8, int version, ReadOnlySpan<byte> resultShapeUtf8)
     {
         WriteTag(KeyTag.Scope);
@@ -92,6 +111,8 @@ public ref struct CacheKeyBuilder
     }
 
     /// <summary>The name of <see cref="AppendName(string)"/> from a UTF-8 literal (<c>"dpi"u8</c>): the same bytes.</summary>
+    /// <remarks>For generated code; hidden from IntelliSense. See docs/generator.md, "Members for generated code".</remarks>
+    [EditorBrowsable(EditorBrowsableState.Never)]
     public void AppendName(ReadOnlySpan<byte> nameUtf8)
     {
         WriteTag(KeyTag.Name);
@@ -99,11 +120,13 @@ public ref struct CacheKeyBuilder
     }
 
     /// <summary>Writes a key given as a plain string (the string-key API of <see cref="CacheManager"/>).</summary>
+    /// <remarks>For generated code; hidden from IntelliSense. See docs/generator.md, "Members for generated code".</remarks>
+    [EditorBrowsable(EditorBrowsableState.Never)]
     public void AppendRawKey(string key)
     {
         ArgumentNullException.ThrowIfNull(key);
-        WriteTag(KeyTag.RawKey);
-        WriteString(key);
+        WriteTag(KeyTag.RawKeyUtf16);
+        WriteUtf16(key);
     }
 
     /// <summary>Writes <see langword="null"/>.</summary>
@@ -229,7 +252,10 @@ public ref struct CacheKeyBuilder
         BinaryPrimitives.WriteUInt16LittleEndian(Reserve(2), value);
     }
 
-    /// <summary>Writes a string, or <see langword="null"/>; <c>""</c> and <see langword="null"/> differ.</summary>
+    /// <summary>
+    /// Writes a string by its exact UTF-16 code units, or <see langword="null"/>; <c>""</c> and
+    /// <see langword="null"/> differ, and so do <c>"x\uD800"</c> and <c>"x\uFFFD"</c>.
+    /// </summary>
     public void Append(string? value)
     {
         if (value is null)
@@ -238,8 +264,8 @@ public ref struct CacheKeyBuilder
             return;
         }
 
-        WriteTag(KeyTag.String);
-        WriteString(value);
+        WriteTag(KeyTag.StringUtf16);
+        WriteUtf16(value);
     }
 
     /// <summary>Writes a <see cref="Guid"/>.</summary>
@@ -357,6 +383,86 @@ public ref struct CacheKeyBuilder
     }
 
     /// <summary>
+    /// Writes the type argument <typeparamref name="T"/> of a generic cached method, by its full name, so
+    /// <c>Load&lt;Invoice&gt;("7")</c> and <c>Load&lt;Order&gt;("7")</c> are two keys. The name is computed once per type.
+    /// </summary>
+    public void AppendTypeArgument<T>()
+    {
+        WriteTag(KeyTag.TypeArgument);
+        WriteBytesOrDigest(TypeArgumentName<T>.Utf8);
+    }
+
+    /// <summary>Starts a tuple (a value tuple, a <see cref="KeyValuePair{TKey, TValue}"/>) of <paramref name="arity"/> items; write each item after it.</summary>
+    public void BeginTuple(int arity)
+    {
+        WriteTag(KeyTag.Tuple);
+        WriteVarUInt((uint)arity);
+    }
+
+    /// <summary>
+    /// Starts an unordered collection (a set, or a dictionary's entries). Call <see cref="NextElement"/>
+    /// before each element and <see cref="EndUnordered"/> after the last: the elements are then written
+    /// sorted by their encoding, so two sets with the same elements have the same key whatever their order.
+    /// </summary>
+    public readonly UnorderedScope BeginUnordered() => new(_position);
+
+    /// <summary>Marks the start of the next element of an unordered collection.</summary>
+    public void NextElement(ref UnorderedScope scope)
+    {
+        CloseElement(ref scope);
+        scope.Last = _position;
+        scope.Count++;
+        Reserve(4);
+    }
+
+    /// <summary>Writes the elements since <see cref="BeginUnordered"/> as a count and the elements in byte order.</summary>
+    public void EndUnordered(ref UnorderedScope scope)
+    {
+        CloseElement(ref scope);
+        var start = scope.Start;
+        var length = _position - start;
+        var count = scope.Count;
+        var scratch = ArrayPool<byte>.Shared.Rent(Math.Max(length, 1));
+        var segments = ArrayPool<int>.Shared.Rent(Math.Max(count * 2, 2));
+        try
+        {
+            _buffer.Slice(start, length).CopyTo(scratch);
+            var offset = 0;
+            for (var i = 0; i < count; i++)
+            {
+                var size = BinaryPrimitives.ReadInt32LittleEndian(scratch.AsSpan(offset));
+                segments[i * 2] = offset + 4;
+                segments[(i * 2) + 1] = size;
+                offset += 4 + size;
+            }
+
+            UnorderedSort.Sort(scratch, segments.AsSpan(0, count * 2));
+            _position = start;
+            WriteTag(KeyTag.Unordered);
+            WriteVarUInt((uint)count);
+            for (var i = 0; i < count; i++)
+            {
+                scratch.AsSpan(segments[i * 2], segments[(i * 2) + 1]).CopyTo(Reserve(segments[(i * 2) + 1]));
+            }
+        }
+        finally
+        {
+            ArrayPool<int>.Shared.Return(segments);
+            ArrayPool<byte>.Shared.Return(scratch);
+        }
+
+        scope = default;
+    }
+
+    private readonly void CloseElement(ref UnorderedScope scope)
+    {
+        if (scope.Count > 0)
+        {
+            BinaryPrimitives.WriteInt32LittleEndian(_buffer.Slice(scope.Last, 4), _position - scope.Last - 4);
+        }
+    }
+
+    /// <summary>
     /// Writes a boxed value of any keyable runtime type. Used by <see cref="CacheManager.GenerateKey"/>;
     /// generated code calls the typed overloads instead.
     /// </summary>
@@ -394,6 +500,9 @@ public ref struct CacheKeyBuilder
             case Memory<byte> mem: Append(mem.Span); break;
             case Enum e: AppendBoxedEnum(e); break;
             case ICacheKeyEncodable encodable: encodable.WriteCacheKey(ref this); break;
+            case ITuple tuple: AppendBoxedTuple(tuple, parameterName); break;
+            case System.Collections.IDictionary dictionary: AppendBoxedDictionary(dictionary, parameterName); break;
+            case System.Collections.IEnumerable set when BoxedShapes.IsSet(set): AppendBoxedSet(set, parameterName); break;
             case System.Collections.IEnumerable sequence: AppendBoxedSequence(sequence, parameterName); break;
             default:
                 throw new ArgumentException(
@@ -431,6 +540,41 @@ public ref struct CacheKeyBuilder
         }
     }
 
+    private void AppendBoxedTuple(ITuple tuple, string parameterName)
+    {
+        BeginTuple(tuple.Length);
+        for (var i = 0; i < tuple.Length; i++)
+        {
+            AppendObject(tuple[i], parameterName);
+        }
+    }
+
+    private void AppendBoxedDictionary(System.Collections.IDictionary dictionary, string parameterName)
+    {
+        var scope = BeginUnordered();
+        var entries = dictionary.GetEnumerator();
+        while (entries.MoveNext())
+        {
+            NextElement(ref scope);
+            AppendObject(entries.Key, parameterName);
+            AppendObject(entries.Value, parameterName);
+        }
+
+        EndUnordered(ref scope);
+    }
+
+    private void AppendBoxedSet(System.Collections.IEnumerable set, string parameterName)
+    {
+        var scope = BeginUnordered();
+        foreach (var item in set)
+        {
+            NextElement(ref scope);
+            AppendObject(item, parameterName);
+        }
+
+        EndUnordered(ref scope);
+    }
+
     private void AppendBoxedSequence(System.Collections.IEnumerable sequence, string parameterName)
     {
         var items = new List<object?>();
@@ -447,12 +591,18 @@ public ref struct CacheKeyBuilder
     }
 
     /// <summary>Hashes the bytes written so far with XxHash128: the in-process key.</summary>
+    /// <remarks>For generated code; hidden from IntelliSense. See docs/generator.md, "Members for generated code".</remarks>
+    [EditorBrowsable(EditorBrowsableState.Never)]
     public readonly KeyHash ComputeHash() => KeyHash.Compute(Written);
 
     /// <summary>Copies the key out of the builder. Allocates: call it only on a miss.</summary>
+    /// <remarks>For generated code; hidden from IntelliSense. See docs/generator.md, "Members for generated code".</remarks>
+    [EditorBrowsable(EditorBrowsableState.Never)]
     public readonly CacheKey ToCacheKey() => new(Written.ToArray());
 
     /// <summary>Returns any pooled buffer.</summary>
+    /// <remarks>For generated code; hidden from IntelliSense. See docs/generator.md, "Members for generated code".</remarks>
+    [EditorBrowsable(EditorBrowsableState.Never)]
     public void Dispose()
     {
         var rented = _rented;
@@ -484,22 +634,48 @@ public ref struct CacheKeyBuilder
         WriteByte((byte)value);
     }
 
+    /// <summary>An identifier (scope, name, type name) as strict UTF-8: the bytes of its <c>"..."u8</c> literal.</summary>
     private void WriteString(string value)
     {
-        var length = Encoding.UTF8.GetByteCount(value);
+        var length = StrictUtf8.GetByteCount(value);
         if (length <= InlineLimit)
         {
             WriteByte(InlineMode);
             WriteVarUInt((uint)length);
-            Encoding.UTF8.GetBytes(value, Reserve(length));
+            StrictUtf8.GetBytes(value, Reserve(length));
             return;
         }
 
         var rented = ArrayPool<byte>.Shared.Rent(length);
         try
         {
-            var written = Encoding.UTF8.GetBytes(value, rented);
+            var written = StrictUtf8.GetBytes(value, rented);
             WriteDigest(rented.AsSpan(0, written));
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(rented);
+        }
+    }
+
+    /// <summary>A string value as its UTF-16 code units, little-endian: every string has its own bytes.</summary>
+    private void WriteUtf16(ReadOnlySpan<char> value)
+    {
+        if (BitConverter.IsLittleEndian)
+        {
+            WriteBytesOrDigest(MemoryMarshal.AsBytes(value));
+            return;
+        }
+
+        var rented = ArrayPool<byte>.Shared.Rent(value.Length * 2);
+        try
+        {
+            for (var i = 0; i < value.Length; i++)
+            {
+                BinaryPrimitives.WriteUInt16LittleEndian(rented.AsSpan(i * 2), value[i]);
+            }
+
+            WriteBytesOrDigest(rented.AsSpan(0, value.Length * 2));
         }
         finally
         {
@@ -551,6 +727,97 @@ public ref struct CacheKeyBuilder
         {
             ArrayPool<byte>.Shared.Return(old);
         }
+    }
+}
+
+/// <summary>The UTF-8 name of a type argument, computed once per type so keys of generic methods allocate nothing.</summary>
+file static class TypeArgumentName<T>
+{
+    public static readonly byte[] Utf8 = Encoding.UTF8.GetBytes(typeof(T).ToString());
+}
+
+/// <summary>Which boxed runtime types are sets, decided once per type (for <see cref="CacheKeyBuilder.AppendObject"/>).</summary>
+file static class BoxedShapes
+{
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<Type, bool> Sets = new();
+
+    public static bool IsSet(object value)
+    {
+        var type = value.GetType();
+        if (!Sets.TryGetValue(type, out var isSet))
+        {
+            // By the set types' definitions rather than their interfaces, which a trimmed app may not keep.
+            for (var t = type; t is not null && !isSet; t = t.BaseType)
+            {
+                isSet = t.IsGenericType && SetDefinitions.Contains(t.GetGenericTypeDefinition());
+            }
+
+            Sets[type] = isSet;
+        }
+
+        return isSet;
+    }
+
+    private static readonly Type[] SetDefinitions =
+    [
+        typeof(HashSet<>), typeof(SortedSet<>), typeof(System.Collections.Immutable.ImmutableHashSet<>),
+        typeof(System.Collections.Immutable.ImmutableSortedSet<>), typeof(System.Collections.Frozen.FrozenSet<>),
+    ];
+}
+
+/// <summary>
+/// Sorts the elements of an unordered collection by their bytes, in place and without allocating: a heap
+/// sort over (offset, length) pairs into one scratch buffer.
+/// </summary>
+file static class UnorderedSort
+{
+    public static void Sort(byte[] data, Span<int> pairs)
+    {
+        var count = pairs.Length / 2;
+        for (var i = (count / 2) - 1; i >= 0; i--)
+        {
+            SiftDown(data, pairs, i, count);
+        }
+
+        for (var end = count - 1; end > 0; end--)
+        {
+            Swap(pairs, 0, end);
+            SiftDown(data, pairs, 0, end);
+        }
+    }
+
+    private static void SiftDown(byte[] data, Span<int> pairs, int root, int count)
+    {
+        while (true)
+        {
+            var child = (root * 2) + 1;
+            if (child >= count)
+            {
+                return;
+            }
+
+            if (child + 1 < count && Compare(data, pairs, child + 1, child) > 0)
+            {
+                child++;
+            }
+
+            if (Compare(data, pairs, root, child) >= 0)
+            {
+                return;
+            }
+
+            Swap(pairs, root, child);
+            root = child;
+        }
+    }
+
+    private static int Compare(byte[] data, Span<int> pairs, int a, int b) =>
+        data.AsSpan(pairs[a * 2], pairs[(a * 2) + 1]).SequenceCompareTo(data.AsSpan(pairs[b * 2], pairs[(b * 2) + 1]));
+
+    private static void Swap(Span<int> pairs, int a, int b)
+    {
+        (pairs[a * 2], pairs[b * 2]) = (pairs[b * 2], pairs[a * 2]);
+        (pairs[(a * 2) + 1], pairs[(b * 2) + 1]) = (pairs[(b * 2) + 1], pairs[(a * 2) + 1]);
     }
 }
 

@@ -38,7 +38,7 @@ public enum KeyTag : byte
     Decimal = 13,
     /// <summary>A <see cref="char"/>.</summary>
     Char = 14,
-    /// <summary>A string, UTF-8 and length-prefixed.</summary>
+    /// <summary>Format 1: a string, UTF-8 and length-prefixed. No longer written: see <see cref="StringUtf16"/>.</summary>
     String = 15,
     /// <summary>A <see cref="Guid"/>.</summary>
     Guid = 16,
@@ -64,10 +64,20 @@ public enum KeyTag : byte
     Name = 26,
     /// <summary>The scope of a key: declaring type, method, version and result shape.</summary>
     Scope = 27,
-    /// <summary>A key given as a plain string by the caller.</summary>
+    /// <summary>Format 1: a key given as a plain string, UTF-8. No longer written: see <see cref="RawKeyUtf16"/>.</summary>
     RawKey = 28,
     /// <summary>An <see cref="Int128"/> or <see cref="UInt128"/> value.</summary>
     Int128 = 29,
     /// <summary>A <see cref="Half"/>, by its exact bits.</summary>
     Half = 30,
+    /// <summary>A string value by its UTF-16 code units, little-endian and length-prefixed (format 2; <see cref="String"/> was format 1).</summary>
+    StringUtf16 = 31,
+    /// <summary>A plain string key by its UTF-16 code units (format 2; <see cref="RawKey"/> was format 1).</summary>
+    RawKeyUtf16 = 32,
+    /// <summary>The start of a tuple or key-value pair: the arity follows, then each item.</summary>
+    Tuple = 33,
+    /// <summary>A set or a dictionary's entries: the count follows, then the elements sorted by their encoding.</summary>
+    Unordered = 34,
+    /// <summary>A type argument of a generic cached method, by its full name.</summary>
+    TypeArgument = 35,
 }

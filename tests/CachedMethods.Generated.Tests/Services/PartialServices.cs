@@ -3,6 +3,8 @@ namespace CachedMethods.Generated.Tests.Services;
 /// <summary>The partial surface: the generator writes Render's body; RenderCore is the uncached one.</summary>
 public sealed partial class ReportRenderer(CacheManager cache)
 {
+    // Counts misses for the tests; it never changes a result.
+    [NotCacheKey]
     public int Calls { get; private set; }
 
     [Cached(Ttl = 60)]
@@ -33,6 +35,7 @@ public static partial class Hashing
 {
     public static CacheManager? Cache { get; set; }
 
+    [NotCacheKey]
     public static int Calls { get; set; }
 
     [Cached]
@@ -48,6 +51,8 @@ public static partial class Hashing
 /// <summary>A partial class whose CacheManager is a primary-constructor parameter and nothing else.</summary>
 public partial class PriceCalculator(CacheManager cache)
 {
+    // Counts misses for the tests; it never changes a result.
+    [NotCacheKey]
     public int Calls { get; private set; }
 
     [Cached(KeyParams = [nameof(sku)])]

@@ -30,9 +30,9 @@ public sealed partial class CachedLayoutService : global::Shapes.ILayoutService
         var key = new global::CachedMethods.CacheKeyBuilder(stackalloc byte[256]);
         try
         {
-            key.AppendScope("Shapes.ILayoutService"u8, "Render"u8, 0, "0983c48586d6ddd6"u8);
+            key.AppendScope("Shapes.ILayoutService"u8, "Render(Shapes.Layout,Shapes.Size[],System.Collections.Generic.List<System.Guid>,System.Collections.Generic.IEnumerable<System.DateTime>,System.Nullable<System.Int32>[],Shapes.Tag,System.Nullable<System.Decimal>,System.Byte[],System.ReadOnlyMemory<System.Byte>,System.DateOnly,System.TimeSpan)"u8, 0, "0983c48586d6ddd6"u8);
             key.AppendName("layout"u8);
-            WriteKey(ref key, layout);
+            global::Shapes.CachedLayoutService.WriteKey(ref key, layout);
             key.AppendName("sizes"u8);
             var sequence = sizes;
             if (sequence is null)
@@ -44,7 +44,7 @@ public sealed partial class CachedLayoutService : global::Shapes.ILayoutService
                 key.BeginSequence(sequence.Length);
                 for (var i = 0; i < sequence.Length; i++)
                 {
-                    WriteKey(ref key, sequence[i]);
+                    global::Shapes.CachedLayoutService.WriteKey(ref key, sequence[i]);
                 }
             }
 
@@ -122,12 +122,7 @@ public sealed partial class CachedLayoutService : global::Shapes.ILayoutService
             key.Append(day);
             key.AppendName("span"u8);
             key.Append(span);
-            if (_cache.TryGetMemory<string>(key.Written, out var hit))
-            {
-                return hit;
-            }
-
-            return _cache.GetOrCreate(key.ToCacheKey(), (Inner: _inner, layout, sizes, ids, dates, optional, tag, price, content, salt, day, span), static state => state.Inner.Render(state.layout, state.sizes, state.ids, state.dates, state.optional, state.tag, state.price, state.content, state.salt, state.day, state.span), s_renderOptions);
+            return this._cache.GetOrCreate(key.Written, (Inner: this._inner, layout, sizes, ids, dates, optional, tag, price, content, salt, day, span), static state => state.Inner.Render(state.layout, state.sizes, state.ids, state.dates, state.optional, state.tag, state.price, state.content, state.salt, state.day, state.span), global::Shapes.CachedLayoutService.s_renderOptions);
         }
         finally
         {
@@ -145,9 +140,9 @@ public sealed partial class CachedLayoutService : global::Shapes.ILayoutService
         var key = new global::CachedMethods.CacheKeyBuilder(stackalloc byte[256]);
         try
         {
-            key.AppendScope("Shapes.ILayoutService"u8, "Render"u8, 0, "0983c48586d6ddd6"u8);
+            key.AppendScope("Shapes.ILayoutService"u8, "Render(Shapes.Layout,Shapes.Size[],System.Collections.Generic.List<System.Guid>,System.Collections.Generic.IEnumerable<System.DateTime>,System.Nullable<System.Int32>[],Shapes.Tag,System.Nullable<System.Decimal>,System.Byte[],System.ReadOnlyMemory<System.Byte>,System.DateOnly,System.TimeSpan)"u8, 0, "0983c48586d6ddd6"u8);
             key.AppendName("layout"u8);
-            WriteKey(ref key, layout);
+            global::Shapes.CachedLayoutService.WriteKey(ref key, layout);
             key.AppendName("sizes"u8);
             var sequence = sizes;
             if (sequence is null)
@@ -159,7 +154,7 @@ public sealed partial class CachedLayoutService : global::Shapes.ILayoutService
                 key.BeginSequence(sequence.Length);
                 for (var i = 0; i < sequence.Length; i++)
                 {
-                    WriteKey(ref key, sequence[i]);
+                    global::Shapes.CachedLayoutService.WriteKey(ref key, sequence[i]);
                 }
             }
 
@@ -236,116 +231,7 @@ public sealed partial class CachedLayoutService : global::Shapes.ILayoutService
             key.Append(day);
             key.AppendName("span"u8);
             key.Append(span);
-            return _cache.Delete(key.ToCacheKey());
-        }
-        finally
-        {
-            key.Dispose();
-        }
-    }
-
-    /// <summary>
-    /// Removes the result of <c>Render</c> cached for these arguments from every tier, and
-    /// tells the other processes to drop their memory copies. Returns <see langword="true"/> when a tier held it.
-    /// </summary>
-    [global::System.CodeDom.Compiler.GeneratedCode("CachedMethods.Generators", "1.0.0")]
-    public global::System.Threading.Tasks.ValueTask<bool> InvalidateRenderAsync(global::Shapes.Layout layout, global::Shapes.Size[] sizes, global::System.Collections.Generic.List<global::System.Guid> ids, global::System.Collections.Generic.IEnumerable<global::System.DateTime> dates, int?[] optional, global::Shapes.Tag tag, decimal? price, byte[] content, global::System.ReadOnlyMemory<byte> salt, global::System.DateOnly day, global::System.TimeSpan span, global::System.Threading.CancellationToken cancellationToken = default)
-    {
-        var key = new global::CachedMethods.CacheKeyBuilder(stackalloc byte[256]);
-        try
-        {
-            key.AppendScope("Shapes.ILayoutService"u8, "Render"u8, 0, "0983c48586d6ddd6"u8);
-            key.AppendName("layout"u8);
-            WriteKey(ref key, layout);
-            key.AppendName("sizes"u8);
-            var sequence = sizes;
-            if (sequence is null)
-            {
-                key.AppendNull();
-            }
-            else
-            {
-                key.BeginSequence(sequence.Length);
-                for (var i = 0; i < sequence.Length; i++)
-                {
-                    WriteKey(ref key, sequence[i]);
-                }
-            }
-
-            key.AppendName("ids"u8);
-            var sequence0 = ids;
-            if (sequence0 is null)
-            {
-                key.AppendNull();
-            }
-            else
-            {
-                key.BeginSequence(sequence0.Count);
-                for (var i0 = 0; i0 < sequence0.Count; i0++)
-                {
-                    key.Append(sequence0[i0]);
-                }
-            }
-
-            key.AppendName("dates"u8);
-            var sequence1 = dates;
-            if (sequence1 is null)
-            {
-                key.AppendNull();
-            }
-            else
-            {
-                var items = sequence1 as global::System.Collections.Generic.IReadOnlyCollection<global::System.DateTime> ?? global::System.Linq.Enumerable.ToArray(sequence1);
-                key.BeginSequence(items.Count);
-                foreach (var item in items)
-                {
-                    key.Append(item);
-                }
-            }
-
-            key.AppendName("optional"u8);
-            var sequence2 = optional;
-            if (sequence2 is null)
-            {
-                key.AppendNull();
-            }
-            else
-            {
-                key.BeginSequence(sequence2.Length);
-                for (var i1 = 0; i1 < sequence2.Length; i1++)
-                {
-                    if (sequence2[i1] is { } value)
-                    {
-                        key.Append(value);
-                    }
-                    else
-                    {
-                        key.AppendNull();
-                    }
-                }
-            }
-
-            key.AppendName("tag"u8);
-            key.AppendEncodable(tag);
-            key.AppendName("price"u8);
-            if (price is { } value0)
-            {
-                key.Append(value0);
-            }
-            else
-            {
-                key.AppendNull();
-            }
-
-            key.AppendName("content"u8);
-            key.Append(content);
-            key.AppendName("salt"u8);
-            key.Append(salt);
-            key.AppendName("day"u8);
-            key.Append(day);
-            key.AppendName("span"u8);
-            key.Append(span);
-            return _cache.DeleteAsync(key.ToCacheKey(), cancellationToken);
+            return this._cache.Delete(key.ToCacheKey());
         }
         finally
         {
@@ -382,7 +268,7 @@ public sealed partial class CachedLayoutService : global::Shapes.ILayoutService
         key.AppendName("Margin"u8);
         if (value.Margin is { } value0)
         {
-            WriteKey(ref key, value0);
+            global::Shapes.CachedLayoutService.WriteKey(ref key, value0);
         }
         else
         {
@@ -390,7 +276,7 @@ public sealed partial class CachedLayoutService : global::Shapes.ILayoutService
         }
 
         key.AppendName("Page"u8);
-        WriteKey(ref key, value.Page);
+        global::Shapes.CachedLayoutService.WriteKey(ref key, value.Page);
     }
 
     private static void WriteKey(ref global::CachedMethods.CacheKeyBuilder key, global::Shapes.Margin value)

@@ -42,41 +42,15 @@ public sealed partial class CachedQuotes : global::Fleet.IQuotes
         var key = new global::CachedMethods.CacheKeyBuilder(stackalloc byte[256]);
         try
         {
-            key.AppendScope("Fleet.IQuotes"u8, "GetAsync"u8, 0, "e6ca82dee82ccf93"u8);
+            key.AppendScope("Fleet.IQuotes"u8, "GetAsync(System.String,System.Threading.CancellationToken)"u8, 0, "e6ca82dee82ccf93"u8);
             key.AppendName("symbol"u8);
             key.Append(symbol);
-            if (_cache.TryGetMemory<global::Fleet.Quote>(key.Written, out var hit))
-            {
-                return global::System.Threading.Tasks.Task.FromResult(hit);
-            }
-
-            return _cache.GetOrCreateAsync(
-                key.ToCacheKey(),
-                (Inner: _inner, symbol),
+            return this._cache.GetOrCreateAsync(
+                key.Written,
+                (Inner: this._inner, symbol),
                 static (state, ct) => new global::System.Threading.Tasks.ValueTask<global::Fleet.Quote>(state.Inner.GetAsync(state.symbol, ct)),
-                s_getAsyncOptions,
+                global::Fleet.CachedQuotes.s_getAsyncOptions,
                 cancellationToken).AsTask();
-        }
-        finally
-        {
-            key.Dispose();
-        }
-    }
-
-    /// <summary>
-    /// Removes the result of <c>GetAsync</c> cached for these arguments from every tier, and
-    /// tells the other processes to drop their memory copies. Returns <see langword="true"/> when a tier held it.
-    /// </summary>
-    [global::System.CodeDom.Compiler.GeneratedCode("CachedMethods.Generators", "1.0.0")]
-    public bool InvalidateGet(string symbol)
-    {
-        var key = new global::CachedMethods.CacheKeyBuilder(stackalloc byte[256]);
-        try
-        {
-            key.AppendScope("Fleet.IQuotes"u8, "GetAsync"u8, 0, "e6ca82dee82ccf93"u8);
-            key.AppendName("symbol"u8);
-            key.Append(symbol);
-            return _cache.Delete(key.ToCacheKey());
         }
         finally
         {
@@ -94,10 +68,10 @@ public sealed partial class CachedQuotes : global::Fleet.IQuotes
         var key = new global::CachedMethods.CacheKeyBuilder(stackalloc byte[256]);
         try
         {
-            key.AppendScope("Fleet.IQuotes"u8, "GetAsync"u8, 0, "e6ca82dee82ccf93"u8);
+            key.AppendScope("Fleet.IQuotes"u8, "GetAsync(System.String,System.Threading.CancellationToken)"u8, 0, "e6ca82dee82ccf93"u8);
             key.AppendName("symbol"u8);
             key.Append(symbol);
-            return _cache.DeleteAsync(key.ToCacheKey(), cancellationToken);
+            return this._cache.DeleteAsync(key.ToCacheKey(), cancellationToken);
         }
         finally
         {
@@ -111,15 +85,10 @@ public sealed partial class CachedQuotes : global::Fleet.IQuotes
         var key = new global::CachedMethods.CacheKeyBuilder(stackalloc byte[256]);
         try
         {
-            key.AppendScope("Fleet.IQuotes"u8, "Last"u8, 0, "e6ca82dee82ccf93"u8);
+            key.AppendScope("Fleet.IQuotes"u8, "Last(System.String)"u8, 0, "e6ca82dee82ccf93"u8);
             key.AppendName("symbol"u8);
             key.Append(symbol);
-            if (_cache.TryGetMemory<global::Fleet.Quote>(key.Written, out var hit))
-            {
-                return hit;
-            }
-
-            return _cache.GetOrCreate(key.ToCacheKey(), (Inner: _inner, symbol), static state => state.Inner.Last(state.symbol), s_lastOptions);
+            return this._cache.GetOrCreate(key.Written, (Inner: this._inner, symbol), static state => state.Inner.Last(state.symbol), global::Fleet.CachedQuotes.s_lastOptions);
         }
         finally
         {
@@ -137,31 +106,10 @@ public sealed partial class CachedQuotes : global::Fleet.IQuotes
         var key = new global::CachedMethods.CacheKeyBuilder(stackalloc byte[256]);
         try
         {
-            key.AppendScope("Fleet.IQuotes"u8, "Last"u8, 0, "e6ca82dee82ccf93"u8);
+            key.AppendScope("Fleet.IQuotes"u8, "Last(System.String)"u8, 0, "e6ca82dee82ccf93"u8);
             key.AppendName("symbol"u8);
             key.Append(symbol);
-            return _cache.Delete(key.ToCacheKey());
-        }
-        finally
-        {
-            key.Dispose();
-        }
-    }
-
-    /// <summary>
-    /// Removes the result of <c>Last</c> cached for these arguments from every tier, and
-    /// tells the other processes to drop their memory copies. Returns <see langword="true"/> when a tier held it.
-    /// </summary>
-    [global::System.CodeDom.Compiler.GeneratedCode("CachedMethods.Generators", "1.0.0")]
-    public global::System.Threading.Tasks.ValueTask<bool> InvalidateLastAsync(string symbol, global::System.Threading.CancellationToken cancellationToken = default)
-    {
-        var key = new global::CachedMethods.CacheKeyBuilder(stackalloc byte[256]);
-        try
-        {
-            key.AppendScope("Fleet.IQuotes"u8, "Last"u8, 0, "e6ca82dee82ccf93"u8);
-            key.AppendName("symbol"u8);
-            key.Append(symbol);
-            return _cache.DeleteAsync(key.ToCacheKey(), cancellationToken);
+            return this._cache.Delete(key.ToCacheKey());
         }
         finally
         {
@@ -175,15 +123,10 @@ public sealed partial class CachedQuotes : global::Fleet.IQuotes
         var key = new global::CachedMethods.CacheKeyBuilder(stackalloc byte[256]);
         try
         {
-            key.AppendScope("Fleet.IQuotes"u8, "Count"u8, 0, "6a1a38993bacffdd"u8);
+            key.AppendScope("Fleet.IQuotes"u8, "Count(System.Int32)"u8, 0, "6a1a38993bacffdd"u8);
             key.AppendName("value"u8);
             key.Append(value);
-            if (_cache.TryGetMemory<int>(key.Written, out var hit))
-            {
-                return hit;
-            }
-
-            return _cache.GetOrCreate(key.ToCacheKey(), (Inner: _inner, value), static state => state.Inner.Count(state.value), s_countOptions);
+            return this._cache.GetOrCreate(key.Written, (Inner: this._inner, value), static state => state.Inner.Count(state.value), global::Fleet.CachedQuotes.s_countOptions);
         }
         finally
         {
@@ -201,31 +144,10 @@ public sealed partial class CachedQuotes : global::Fleet.IQuotes
         var key = new global::CachedMethods.CacheKeyBuilder(stackalloc byte[256]);
         try
         {
-            key.AppendScope("Fleet.IQuotes"u8, "Count"u8, 0, "6a1a38993bacffdd"u8);
+            key.AppendScope("Fleet.IQuotes"u8, "Count(System.Int32)"u8, 0, "6a1a38993bacffdd"u8);
             key.AppendName("value"u8);
             key.Append(value);
-            return _cache.Delete(key.ToCacheKey());
-        }
-        finally
-        {
-            key.Dispose();
-        }
-    }
-
-    /// <summary>
-    /// Removes the result of <c>Count</c> cached for these arguments from every tier, and
-    /// tells the other processes to drop their memory copies. Returns <see langword="true"/> when a tier held it.
-    /// </summary>
-    [global::System.CodeDom.Compiler.GeneratedCode("CachedMethods.Generators", "1.0.0")]
-    public global::System.Threading.Tasks.ValueTask<bool> InvalidateCountAsync(int value, global::System.Threading.CancellationToken cancellationToken = default)
-    {
-        var key = new global::CachedMethods.CacheKeyBuilder(stackalloc byte[256]);
-        try
-        {
-            key.AppendScope("Fleet.IQuotes"u8, "Count"u8, 0, "6a1a38993bacffdd"u8);
-            key.AppendName("value"u8);
-            key.Append(value);
-            return _cache.DeleteAsync(key.ToCacheKey(), cancellationToken);
+            return this._cache.Delete(key.ToCacheKey());
         }
         finally
         {
@@ -239,15 +161,10 @@ public sealed partial class CachedQuotes : global::Fleet.IQuotes
         var key = new global::CachedMethods.CacheKeyBuilder(stackalloc byte[256]);
         try
         {
-            key.AppendScope("Fleet.IQuotes"u8, "Count"u8, 0, "6a1a38993bacffdd"u8);
+            key.AppendScope("Fleet.IQuotes"u8, "Count(System.Int64)"u8, 0, "6a1a38993bacffdd"u8);
             key.AppendName("value"u8);
             key.Append(value);
-            if (_cache.TryGetMemory<int>(key.Written, out var hit))
-            {
-                return hit;
-            }
-
-            return _cache.GetOrCreate(key.ToCacheKey(), (Inner: _inner, value), static state => state.Inner.Count(state.value), s_countOptions2);
+            return this._cache.GetOrCreate(key.Written, (Inner: this._inner, value), static state => state.Inner.Count(state.value), global::Fleet.CachedQuotes.s_countOptions2);
         }
         finally
         {
@@ -265,31 +182,10 @@ public sealed partial class CachedQuotes : global::Fleet.IQuotes
         var key = new global::CachedMethods.CacheKeyBuilder(stackalloc byte[256]);
         try
         {
-            key.AppendScope("Fleet.IQuotes"u8, "Count"u8, 0, "6a1a38993bacffdd"u8);
+            key.AppendScope("Fleet.IQuotes"u8, "Count(System.Int64)"u8, 0, "6a1a38993bacffdd"u8);
             key.AppendName("value"u8);
             key.Append(value);
-            return _cache.Delete(key.ToCacheKey());
-        }
-        finally
-        {
-            key.Dispose();
-        }
-    }
-
-    /// <summary>
-    /// Removes the result of <c>Count</c> cached for these arguments from every tier, and
-    /// tells the other processes to drop their memory copies. Returns <see langword="true"/> when a tier held it.
-    /// </summary>
-    [global::System.CodeDom.Compiler.GeneratedCode("CachedMethods.Generators", "1.0.0")]
-    public global::System.Threading.Tasks.ValueTask<bool> InvalidateCountAsync(long value, global::System.Threading.CancellationToken cancellationToken = default)
-    {
-        var key = new global::CachedMethods.CacheKeyBuilder(stackalloc byte[256]);
-        try
-        {
-            key.AppendScope("Fleet.IQuotes"u8, "Count"u8, 0, "6a1a38993bacffdd"u8);
-            key.AppendName("value"u8);
-            key.Append(value);
-            return _cache.DeleteAsync(key.ToCacheKey(), cancellationToken);
+            return this._cache.Delete(key.ToCacheKey());
         }
         finally
         {

@@ -14,45 +14,17 @@ partial class QuoteFeed
         var key = new global::CachedMethods.CacheKeyBuilder(stackalloc byte[256]);
         try
         {
-            key.AppendScope("Fleet.QuoteFeed"u8, "FetchAsync"u8, 0, "e6ca82dee82ccf93"u8);
+            key.AppendScope("Fleet.QuoteFeed"u8, "FetchAsync(System.String,System.String)"u8, 0, "e6ca82dee82ccf93"u8);
             key.AppendName("symbol"u8);
             key.Append(symbol);
             key.AppendName("cancellationToken"u8);
             key.Append(cancellationToken);
-            if (Shared.TryGetMemory<global::Fleet.Quote>(key.Written, out var hit))
-            {
-                return new global::System.Threading.Tasks.ValueTask<global::Fleet.Quote>(hit);
-            }
-
-            return Shared.GetOrCreateAsync(
-                key.ToCacheKey(),
+            return global::Fleet.QuoteFeed.Shared.GetOrCreateAsync(
+                key.Written,
                 (Self: this, symbol, cancellationToken),
                 static (state, ct) => state.Self.FetchCoreAsync(state.symbol, state.cancellationToken),
-                s_fetchAsyncOptions,
+                global::Fleet.QuoteFeed.s_fetchAsyncOptions,
                 default);
-        }
-        finally
-        {
-            key.Dispose();
-        }
-    }
-
-    /// <summary>
-    /// Removes the result of <c>FetchAsync</c> cached for these arguments from every tier, and
-    /// tells the other processes to drop their memory copies. Returns <see langword="true"/> when a tier held it.
-    /// </summary>
-    [global::System.CodeDom.Compiler.GeneratedCode("CachedMethods.Generators", "1.0.0")]
-    private bool InvalidateFetch(string symbol, string cancellationToken)
-    {
-        var key = new global::CachedMethods.CacheKeyBuilder(stackalloc byte[256]);
-        try
-        {
-            key.AppendScope("Fleet.QuoteFeed"u8, "FetchAsync"u8, 0, "e6ca82dee82ccf93"u8);
-            key.AppendName("symbol"u8);
-            key.Append(symbol);
-            key.AppendName("cancellationToken"u8);
-            key.Append(cancellationToken);
-            return Shared.Delete(key.ToCacheKey());
         }
         finally
         {
@@ -70,12 +42,12 @@ partial class QuoteFeed
         var key = new global::CachedMethods.CacheKeyBuilder(stackalloc byte[256]);
         try
         {
-            key.AppendScope("Fleet.QuoteFeed"u8, "FetchAsync"u8, 0, "e6ca82dee82ccf93"u8);
+            key.AppendScope("Fleet.QuoteFeed"u8, "FetchAsync(System.String,System.String)"u8, 0, "e6ca82dee82ccf93"u8);
             key.AppendName("symbol"u8);
             key.Append(symbol);
             key.AppendName("cancellationToken"u8);
             key.Append(cancellationToken);
-            return Shared.DeleteAsync(key.ToCacheKey(), cancellationToken1);
+            return global::Fleet.QuoteFeed.Shared.DeleteAsync(key.ToCacheKey(), cancellationToken1);
         }
         finally
         {
@@ -89,15 +61,10 @@ partial class QuoteFeed
         var key = new global::CachedMethods.CacheKeyBuilder(stackalloc byte[256]);
         try
         {
-            key.AppendScope("Fleet.QuoteFeed"u8, "Normalize"u8, 0, "0983c48586d6ddd6"u8);
+            key.AppendScope("Fleet.QuoteFeed"u8, "Normalize(System.String)"u8, 0, "0983c48586d6ddd6"u8);
             key.AppendName("symbol"u8);
             key.Append(symbol);
-            if (Shared.TryGetMemory<string>(key.Written, out var hit))
-            {
-                return hit;
-            }
-
-            return Shared.GetOrCreate(key.ToCacheKey(), symbol, static state => NormalizeCore(state), s_normalizeOptions);
+            return global::Fleet.QuoteFeed.Shared.GetOrCreate(key.Written, symbol, static state => global::Fleet.QuoteFeed.NormalizeCore(state), global::Fleet.QuoteFeed.s_normalizeOptions);
         }
         finally
         {
@@ -115,31 +82,10 @@ partial class QuoteFeed
         var key = new global::CachedMethods.CacheKeyBuilder(stackalloc byte[256]);
         try
         {
-            key.AppendScope("Fleet.QuoteFeed"u8, "Normalize"u8, 0, "0983c48586d6ddd6"u8);
+            key.AppendScope("Fleet.QuoteFeed"u8, "Normalize(System.String)"u8, 0, "0983c48586d6ddd6"u8);
             key.AppendName("symbol"u8);
             key.Append(symbol);
-            return Shared.Delete(key.ToCacheKey());
-        }
-        finally
-        {
-            key.Dispose();
-        }
-    }
-
-    /// <summary>
-    /// Removes the result of <c>Normalize</c> cached for these arguments from every tier, and
-    /// tells the other processes to drop their memory copies. Returns <see langword="true"/> when a tier held it.
-    /// </summary>
-    [global::System.CodeDom.Compiler.GeneratedCode("CachedMethods.Generators", "1.0.0")]
-    internal static global::System.Threading.Tasks.ValueTask<bool> InvalidateNormalizeAsync(string symbol, global::System.Threading.CancellationToken cancellationToken = default)
-    {
-        var key = new global::CachedMethods.CacheKeyBuilder(stackalloc byte[256]);
-        try
-        {
-            key.AppendScope("Fleet.QuoteFeed"u8, "Normalize"u8, 0, "0983c48586d6ddd6"u8);
-            key.AppendName("symbol"u8);
-            key.Append(symbol);
-            return Shared.DeleteAsync(key.ToCacheKey(), cancellationToken);
+            return global::Fleet.QuoteFeed.Shared.Delete(key.ToCacheKey());
         }
         finally
         {

@@ -30,15 +30,10 @@ public sealed partial class CachedGeocoder : global::Geo.IGeocoder
         var key = new global::CachedMethods.CacheKeyBuilder(stackalloc byte[256]);
         try
         {
-            key.AppendScope("Geo.Geocoder"u8, "Locate"u8, 0, "0983c48586d6ddd6"u8);
+            key.AppendScope("Geo.Geocoder"u8, "Locate(System.String)"u8, 0, "0983c48586d6ddd6"u8);
             key.AppendName("city"u8);
             key.Append(city);
-            if (_cache.TryGetMemory<string>(key.Written, out var hit))
-            {
-                return hit;
-            }
-
-            return _cache.GetOrCreate(key.ToCacheKey(), (Inner: _inner, city), static state => state.Inner.Locate(state.city), s_locateOptions);
+            return this._cache.GetOrCreate(key.Written, (Inner: this._inner, city), static state => state.Inner.Locate(state.city), global::Geo.CachedGeocoder.s_locateOptions);
         }
         finally
         {
@@ -56,31 +51,10 @@ public sealed partial class CachedGeocoder : global::Geo.IGeocoder
         var key = new global::CachedMethods.CacheKeyBuilder(stackalloc byte[256]);
         try
         {
-            key.AppendScope("Geo.Geocoder"u8, "Locate"u8, 0, "0983c48586d6ddd6"u8);
+            key.AppendScope("Geo.Geocoder"u8, "Locate(System.String)"u8, 0, "0983c48586d6ddd6"u8);
             key.AppendName("city"u8);
             key.Append(city);
-            return _cache.Delete(key.ToCacheKey());
-        }
-        finally
-        {
-            key.Dispose();
-        }
-    }
-
-    /// <summary>
-    /// Removes the result of <c>Locate</c> cached for these arguments from every tier, and
-    /// tells the other processes to drop their memory copies. Returns <see langword="true"/> when a tier held it.
-    /// </summary>
-    [global::System.CodeDom.Compiler.GeneratedCode("CachedMethods.Generators", "1.0.0")]
-    public global::System.Threading.Tasks.ValueTask<bool> InvalidateLocateAsync(string city, global::System.Threading.CancellationToken cancellationToken = default)
-    {
-        var key = new global::CachedMethods.CacheKeyBuilder(stackalloc byte[256]);
-        try
-        {
-            key.AppendScope("Geo.Geocoder"u8, "Locate"u8, 0, "0983c48586d6ddd6"u8);
-            key.AppendName("city"u8);
-            key.Append(city);
-            return _cache.DeleteAsync(key.ToCacheKey(), cancellationToken);
+            return this._cache.Delete(key.ToCacheKey());
         }
         finally
         {
@@ -90,5 +64,5 @@ public sealed partial class CachedGeocoder : global::Geo.IGeocoder
 
     /// <inheritdoc/>
     public int Ping()
-        => _inner.Ping();
+        => this._inner.Ping();
 }

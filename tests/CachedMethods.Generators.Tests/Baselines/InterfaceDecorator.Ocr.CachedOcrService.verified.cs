@@ -32,45 +32,17 @@ public sealed partial class CachedOcrService : global::Ocr.IOcrService
         var key = new global::CachedMethods.CacheKeyBuilder(stackalloc byte[256]);
         try
         {
-            key.AppendScope("Ocr.IOcrService"u8, "RecognizeAsync"u8, 0, "6de6149f72629fd5"u8);
+            key.AppendScope("Ocr.IOcrService"u8, "RecognizeAsync(System.String,System.Int32,Ocr.ILogSink,System.Threading.CancellationToken)"u8, 0, "6de6149f72629fd5"u8);
             key.AppendName("documentHash"u8);
             key.Append(documentHash);
             key.AppendName("dpi"u8);
             key.Append(dpi);
-            if (_cache.TryGetMemory<global::Ocr.OcrResult>(key.Written, out var hit))
-            {
-                return new global::System.Threading.Tasks.ValueTask<global::Ocr.OcrResult>(hit);
-            }
-
-            return _cache.GetOrCreateAsync(
-                key.ToCacheKey(),
-                (Inner: _inner, documentHash, dpi, log),
+            return this._cache.GetOrCreateAsync(
+                key.Written,
+                (Inner: this._inner, documentHash, dpi, log),
                 static (state, ct) => state.Inner.RecognizeAsync(state.documentHash, state.dpi, state.log, ct),
-                s_recognizeAsyncOptions,
+                global::Ocr.CachedOcrService.s_recognizeAsyncOptions,
                 cancellationToken);
-        }
-        finally
-        {
-            key.Dispose();
-        }
-    }
-
-    /// <summary>
-    /// Removes the result of <c>RecognizeAsync</c> cached for these arguments from every tier, and
-    /// tells the other processes to drop their memory copies. Returns <see langword="true"/> when a tier held it.
-    /// </summary>
-    [global::System.CodeDom.Compiler.GeneratedCode("CachedMethods.Generators", "1.0.0")]
-    public bool InvalidateRecognize(string documentHash, int dpi)
-    {
-        var key = new global::CachedMethods.CacheKeyBuilder(stackalloc byte[256]);
-        try
-        {
-            key.AppendScope("Ocr.IOcrService"u8, "RecognizeAsync"u8, 0, "6de6149f72629fd5"u8);
-            key.AppendName("documentHash"u8);
-            key.Append(documentHash);
-            key.AppendName("dpi"u8);
-            key.Append(dpi);
-            return _cache.Delete(key.ToCacheKey());
         }
         finally
         {
@@ -88,12 +60,12 @@ public sealed partial class CachedOcrService : global::Ocr.IOcrService
         var key = new global::CachedMethods.CacheKeyBuilder(stackalloc byte[256]);
         try
         {
-            key.AppendScope("Ocr.IOcrService"u8, "RecognizeAsync"u8, 0, "6de6149f72629fd5"u8);
+            key.AppendScope("Ocr.IOcrService"u8, "RecognizeAsync(System.String,System.Int32,Ocr.ILogSink,System.Threading.CancellationToken)"u8, 0, "6de6149f72629fd5"u8);
             key.AppendName("documentHash"u8);
             key.Append(documentHash);
             key.AppendName("dpi"u8);
             key.Append(dpi);
-            return _cache.DeleteAsync(key.ToCacheKey(), cancellationToken);
+            return this._cache.DeleteAsync(key.ToCacheKey(), cancellationToken);
         }
         finally
         {
@@ -107,41 +79,15 @@ public sealed partial class CachedOcrService : global::Ocr.IOcrService
         var key = new global::CachedMethods.CacheKeyBuilder(stackalloc byte[256]);
         try
         {
-            key.AppendScope("Ocr.IOcrService"u8, "ReadPageAsync"u8, 2, "6de6149f72629fd5"u8);
+            key.AppendScope("Ocr.IOcrService"u8, "ReadPageAsync(System.String,System.Int32)"u8, 2, "6de6149f72629fd5"u8);
             key.AppendName("documentHash"u8);
             key.Append(documentHash);
-            if (_cache.TryGetMemory<global::Ocr.OcrResult>(key.Written, out var hit))
-            {
-                return global::System.Threading.Tasks.Task.FromResult(hit);
-            }
-
-            return _cache.GetOrCreateAsync(
-                key.ToCacheKey(),
-                (Inner: _inner, documentHash, attempt),
+            return this._cache.GetOrCreateAsync(
+                key.Written,
+                (Inner: this._inner, documentHash, attempt),
                 static (state, ct) => new global::System.Threading.Tasks.ValueTask<global::Ocr.OcrResult>(state.Inner.ReadPageAsync(state.documentHash, state.attempt)),
-                s_readPageAsyncOptions,
+                global::Ocr.CachedOcrService.s_readPageAsyncOptions,
                 default).AsTask();
-        }
-        finally
-        {
-            key.Dispose();
-        }
-    }
-
-    /// <summary>
-    /// Removes the result of <c>ReadPageAsync</c> cached for these arguments from every tier, and
-    /// tells the other processes to drop their memory copies. Returns <see langword="true"/> when a tier held it.
-    /// </summary>
-    [global::System.CodeDom.Compiler.GeneratedCode("CachedMethods.Generators", "1.0.0")]
-    public bool InvalidateReadPage(string documentHash)
-    {
-        var key = new global::CachedMethods.CacheKeyBuilder(stackalloc byte[256]);
-        try
-        {
-            key.AppendScope("Ocr.IOcrService"u8, "ReadPageAsync"u8, 2, "6de6149f72629fd5"u8);
-            key.AppendName("documentHash"u8);
-            key.Append(documentHash);
-            return _cache.Delete(key.ToCacheKey());
         }
         finally
         {
@@ -159,10 +105,10 @@ public sealed partial class CachedOcrService : global::Ocr.IOcrService
         var key = new global::CachedMethods.CacheKeyBuilder(stackalloc byte[256]);
         try
         {
-            key.AppendScope("Ocr.IOcrService"u8, "ReadPageAsync"u8, 2, "6de6149f72629fd5"u8);
+            key.AppendScope("Ocr.IOcrService"u8, "ReadPageAsync(System.String,System.Int32)"u8, 2, "6de6149f72629fd5"u8);
             key.AppendName("documentHash"u8);
             key.Append(documentHash);
-            return _cache.DeleteAsync(key.ToCacheKey(), cancellationToken);
+            return this._cache.DeleteAsync(key.ToCacheKey(), cancellationToken);
         }
         finally
         {
@@ -176,17 +122,12 @@ public sealed partial class CachedOcrService : global::Ocr.IOcrService
         var key = new global::CachedMethods.CacheKeyBuilder(stackalloc byte[256]);
         try
         {
-            key.AppendScope("Ocr.IOcrService"u8, "CountWords"u8, 0, "6a1a38993bacffdd"u8);
+            key.AppendScope("Ocr.IOcrService"u8, "CountWords(System.String,System.Boolean)"u8, 0, "6a1a38993bacffdd"u8);
             key.AppendName("text"u8);
             key.Append(text);
             key.AppendName("ignoreCase"u8);
             key.Append(ignoreCase);
-            if (_cache.TryGetMemory<int>(key.Written, out var hit))
-            {
-                return hit;
-            }
-
-            return _cache.GetOrCreate(key.ToCacheKey(), (Inner: _inner, text, ignoreCase), static state => state.Inner.CountWords(state.text, state.ignoreCase), s_countWordsOptions);
+            return this._cache.GetOrCreate(key.Written, (Inner: this._inner, text, ignoreCase), static state => state.Inner.CountWords(state.text, state.ignoreCase), global::Ocr.CachedOcrService.s_countWordsOptions);
         }
         finally
         {
@@ -204,35 +145,12 @@ public sealed partial class CachedOcrService : global::Ocr.IOcrService
         var key = new global::CachedMethods.CacheKeyBuilder(stackalloc byte[256]);
         try
         {
-            key.AppendScope("Ocr.IOcrService"u8, "CountWords"u8, 0, "6a1a38993bacffdd"u8);
+            key.AppendScope("Ocr.IOcrService"u8, "CountWords(System.String,System.Boolean)"u8, 0, "6a1a38993bacffdd"u8);
             key.AppendName("text"u8);
             key.Append(text);
             key.AppendName("ignoreCase"u8);
             key.Append(ignoreCase);
-            return _cache.Delete(key.ToCacheKey());
-        }
-        finally
-        {
-            key.Dispose();
-        }
-    }
-
-    /// <summary>
-    /// Removes the result of <c>CountWords</c> cached for these arguments from every tier, and
-    /// tells the other processes to drop their memory copies. Returns <see langword="true"/> when a tier held it.
-    /// </summary>
-    [global::System.CodeDom.Compiler.GeneratedCode("CachedMethods.Generators", "1.0.0")]
-    public global::System.Threading.Tasks.ValueTask<bool> InvalidateCountWordsAsync(string text, bool ignoreCase, global::System.Threading.CancellationToken cancellationToken = default)
-    {
-        var key = new global::CachedMethods.CacheKeyBuilder(stackalloc byte[256]);
-        try
-        {
-            key.AppendScope("Ocr.IOcrService"u8, "CountWords"u8, 0, "6a1a38993bacffdd"u8);
-            key.AppendName("text"u8);
-            key.Append(text);
-            key.AppendName("ignoreCase"u8);
-            key.Append(ignoreCase);
-            return _cache.DeleteAsync(key.ToCacheKey(), cancellationToken);
+            return this._cache.Delete(key.ToCacheKey());
         }
         finally
         {
@@ -242,19 +160,19 @@ public sealed partial class CachedOcrService : global::Ocr.IOcrService
 
     /// <inheritdoc/>
     public string Describe(string documentHash)
-        => _inner.Describe(documentHash);
+        => this._inner.Describe(documentHash);
 
     /// <inheritdoc/>
     public int Retries
     {
-        get => _inner.Retries;
-        set => _inner.Retries = value;
+        get => this._inner.Retries;
+        set => this._inner.Retries = value;
     }
 
     /// <inheritdoc/>
     public event global::System.EventHandler? Recognized
     {
-        add => _inner.Recognized += value;
-        remove => _inner.Recognized -= value;
+        add => this._inner.Recognized += value;
+        remove => this._inner.Recognized -= value;
     }
 }

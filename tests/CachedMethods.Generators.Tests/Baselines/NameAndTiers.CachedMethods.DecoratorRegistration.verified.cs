@@ -9,9 +9,11 @@ internal static class CachedMethodsDecoratorRegistration
 {
     /// <summary>
     /// Wraps every registration of a service whose interface has [Cached] methods in its generated
-    /// decorator, keeping the registration's lifetime. Call it after registering those services; the
-    /// decorators take the <see cref="global::CachedMethods.CacheManager"/> registered in the container.
-    /// Calling it again changes nothing.
+    /// decorator, keeping the registration's lifetime and service key: type, instance and factory
+    /// registrations, keyed or not. Each decorator is also registered as its own type (under the same
+    /// key), so its Invalidate methods can be injected without a cast. Call it after registering those
+    /// services; the decorators take the <see cref="global::CachedMethods.CacheManager"/> registered in
+    /// the container. Calling it again changes nothing.
     /// </summary>
     /// <param name="services">The service collection.</param>
     /// <returns>The same collection.</returns>
@@ -21,44 +23,88 @@ internal static class CachedMethodsDecoratorRegistration
         for (var i = 0; i < services.Count; i++)
         {
             var descriptor = services[i];
-            if (descriptor.IsKeyedService || descriptor.ImplementationFactory?.Target is IDecoration)
+            if (IsDecoration(descriptor))
             {
                 continue;
             }
 
             if (descriptor.ServiceType == typeof(global::IRates))
             {
-                services[i] = Decorate<global::IRates>(services, descriptor, static (inner, cache) => new global::CachedRates(inner, cache));
+                services[i] = Decorate<global::IRates, global::CachedRates>(services, descriptor, static (inner, cache) => new global::CachedRates(inner, cache));
             }
         }
 
         return services;
     }
 
-    /// <summary>Moves the original registration under a private key and returns the decorating one.</summary>
-    private static global::Microsoft.Extensions.DependencyInjection.ServiceDescriptor Decorate<TService>(
+    /// <summary>A registration this class wrote: a decorating one, a moved original, or a decorator as itself.</summary>
+    private static bool IsDecoration(global::Microsoft.Extensions.DependencyInjection.ServiceDescriptor descriptor) =>
+        descriptor.IsKeyedService
+            ? descriptor.ServiceKey is IDecoration || descriptor.KeyedImplementationFactory?.Target is IDecoration
+            : descriptor.ImplementationFactory?.Target is IDecoration;
+
+    /// <summary>Whether the registration can produce <paramref name="implementation"/>: its type, its instance, or any factory.</summary>
+    private static bool MayBe(global::Microsoft.Extensions.DependencyInjection.ServiceDescriptor descriptor, global::System.Type implementation) =>
+        descriptor.IsKeyedService
+            ? descriptor.KeyedImplementationType == implementation || implementation.IsInstanceOfType(descriptor.KeyedImplementationInstance) || descriptor.KeyedImplementationFactory is not null
+            : descriptor.ImplementationType == implementation || implementation.IsInstanceOfType(descriptor.ImplementationInstance) || descriptor.ImplementationFactory is not null;
+
+    /// <summary>
+    /// Moves the original registration under a private key, registers the decorator as its own type, and
+    /// returns the decorating registration, with the original's lifetime and key.
+    /// </summary>
+    private static global::Microsoft.Extensions.DependencyInjection.ServiceDescriptor Decorate<TService, TDecorator>(
         global::Microsoft.Extensions.DependencyInjection.IServiceCollection services,
         global::Microsoft.Extensions.DependencyInjection.ServiceDescriptor descriptor,
         global::System.Func<TService, global::CachedMethods.CacheManager, TService> create)
         where TService : class
+        where TDecorator : class, TService
     {
-        var decoration = new Decoration<TService>(create);
         var serviceType = typeof(TService);
-        services.Add(descriptor.ImplementationInstance is { } instance
-            ? new global::Microsoft.Extensions.DependencyInjection.ServiceDescriptor(serviceType, decoration, instance)
-            : descriptor.ImplementationFactory is { } factory
-                ? new global::Microsoft.Extensions.DependencyInjection.ServiceDescriptor(serviceType, decoration, (provider, _) => factory(provider), descriptor.Lifetime)
-                : new global::Microsoft.Extensions.DependencyInjection.ServiceDescriptor(serviceType, decoration, descriptor.ImplementationType!, descriptor.Lifetime));
-        return new global::Microsoft.Extensions.DependencyInjection.ServiceDescriptor(serviceType, decoration.Create, descriptor.Lifetime);
+        var lifetime = descriptor.Lifetime;
+        if (!descriptor.IsKeyedService)
+        {
+            var decoration = new Decoration<TService, TDecorator>(create, null);
+            services.Add(descriptor.ImplementationInstance is { } instance
+                ? new global::Microsoft.Extensions.DependencyInjection.ServiceDescriptor(serviceType, decoration, instance)
+                : descriptor.ImplementationFactory is { } factory
+                    ? new global::Microsoft.Extensions.DependencyInjection.ServiceDescriptor(serviceType, decoration, (provider, _) => factory(provider), lifetime)
+                    : new global::Microsoft.Extensions.DependencyInjection.ServiceDescriptor(serviceType, decoration, descriptor.ImplementationType!, lifetime));
+            services.Add(new global::Microsoft.Extensions.DependencyInjection.ServiceDescriptor(typeof(TDecorator), decoration.Self, lifetime));
+            return new global::Microsoft.Extensions.DependencyInjection.ServiceDescriptor(serviceType, decoration.Create, lifetime);
+        }
+
+        var key = descriptor.ServiceKey;
+        var keyed = new Decoration<TService, TDecorator>(create, key);
+        services.Add(descriptor.KeyedImplementationInstance is { } keyedInstance
+            ? new global::Microsoft.Extensions.DependencyInjection.ServiceDescriptor(serviceType, keyed, keyedInstance)
+            : descriptor.KeyedImplementationFactory is { } keyedFactory
+                ? new global::Microsoft.Extensions.DependencyInjection.ServiceDescriptor(serviceType, keyed, (provider, _) => keyedFactory(provider, key), lifetime)
+                : new global::Microsoft.Extensions.DependencyInjection.ServiceDescriptor(serviceType, keyed, descriptor.KeyedImplementationType!, lifetime));
+        services.Add(new global::Microsoft.Extensions.DependencyInjection.ServiceDescriptor(typeof(TDecorator), key, keyed.SelfKeyed, lifetime));
+        return new global::Microsoft.Extensions.DependencyInjection.ServiceDescriptor(serviceType, key, keyed.CreateKeyed, lifetime);
     }
 
     private interface IDecoration;
 
-    /// <summary>The key of one moved registration, and the factory of its decorator.</summary>
-    private sealed class Decoration<TService>(global::System.Func<TService, global::CachedMethods.CacheManager, TService> create) : IDecoration
+    /// <summary>The private key of one moved registration, and the factories of its decorator.</summary>
+    private sealed class Decoration<TService, TDecorator>(global::System.Func<TService, global::CachedMethods.CacheManager, TService> create, object? serviceKey) : IDecoration
         where TService : class
+        where TDecorator : class, TService
     {
         public object Create(global::System.IServiceProvider provider) =>
             create(global::Microsoft.Extensions.DependencyInjection.ServiceProviderKeyedServiceExtensions.GetRequiredKeyedService<TService>(provider, this), global::Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<global::CachedMethods.CacheManager>(provider));
+
+        public object CreateKeyed(global::System.IServiceProvider provider, object? key) => Create(provider);
+
+        public object Self(global::System.IServiceProvider provider) =>
+            AsDecorator(global::Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<TService>(provider));
+
+        public object SelfKeyed(global::System.IServiceProvider provider, object? key) =>
+            AsDecorator(global::Microsoft.Extensions.DependencyInjection.ServiceProviderKeyedServiceExtensions.GetRequiredKeyedService<TService>(provider, serviceKey));
+
+        private static TDecorator AsDecorator(TService service) =>
+            service as TDecorator ?? throw new global::System.InvalidOperationException(
+                $"The last registration of {typeof(TService)} resolves to {service.GetType()}, not to {typeof(TDecorator)}: register it after the services it should wrap, or call AddCachedDecorators() last.");
     }
 }

@@ -32,12 +32,7 @@ public sealed partial class CachedRates : global::IRates
             key.AppendScope("rates.current"u8, ""u8, 0, "9a8e6f0429b670ca"u8);
             key.AppendName("currency"u8);
             key.Append(currency);
-            if (_cache.TryGetMemory<decimal>(key.Written, out var hit))
-            {
-                return hit;
-            }
-
-            return _cache.GetOrCreate(key.ToCacheKey(), (Inner: _inner, currency), static state => state.Inner.Current(state.currency), s_currentOptions);
+            return this._cache.GetOrCreate(key.Written, (Inner: this._inner, currency), static state => state.Inner.Current(state.currency), global::CachedRates.s_currentOptions);
         }
         finally
         {
@@ -58,28 +53,7 @@ public sealed partial class CachedRates : global::IRates
             key.AppendScope("rates.current"u8, ""u8, 0, "9a8e6f0429b670ca"u8);
             key.AppendName("currency"u8);
             key.Append(currency);
-            return _cache.Delete(key.ToCacheKey());
-        }
-        finally
-        {
-            key.Dispose();
-        }
-    }
-
-    /// <summary>
-    /// Removes the result of <c>Current</c> cached for these arguments from every tier, and
-    /// tells the other processes to drop their memory copies. Returns <see langword="true"/> when a tier held it.
-    /// </summary>
-    [global::System.CodeDom.Compiler.GeneratedCode("CachedMethods.Generators", "1.0.0")]
-    public global::System.Threading.Tasks.ValueTask<bool> InvalidateCurrentAsync(string currency, global::System.Threading.CancellationToken cancellationToken = default)
-    {
-        var key = new global::CachedMethods.CacheKeyBuilder(stackalloc byte[256]);
-        try
-        {
-            key.AppendScope("rates.current"u8, ""u8, 0, "9a8e6f0429b670ca"u8);
-            key.AppendName("currency"u8);
-            key.Append(currency);
-            return _cache.DeleteAsync(key.ToCacheKey(), cancellationToken);
+            return this._cache.Delete(key.ToCacheKey());
         }
         finally
         {
@@ -93,13 +67,12 @@ public sealed partial class CachedRates : global::IRates
         var key = new global::CachedMethods.CacheKeyBuilder(stackalloc byte[256]);
         try
         {
-            key.AppendScope("IRates"u8, "Historical"u8, 0, "9a8e6f0429b670ca"u8);
+            key.AppendScope("IRates"u8, "Historical(System.String,System.DateOnly)"u8, 0, "9a8e6f0429b670ca"u8);
             key.AppendName("currency"u8);
             key.Append(currency);
             key.AppendName("day"u8);
             key.Append(day);
-
-            return _cache.GetOrCreate(key.ToCacheKey(), (Inner: _inner, currency, day), static state => state.Inner.Historical(state.currency, state.day), s_historicalOptions);
+            return this._cache.GetOrCreate(key.Written, (Inner: this._inner, currency, day), static state => state.Inner.Historical(state.currency, state.day), global::CachedRates.s_historicalOptions);
         }
         finally
         {
@@ -117,35 +90,12 @@ public sealed partial class CachedRates : global::IRates
         var key = new global::CachedMethods.CacheKeyBuilder(stackalloc byte[256]);
         try
         {
-            key.AppendScope("IRates"u8, "Historical"u8, 0, "9a8e6f0429b670ca"u8);
+            key.AppendScope("IRates"u8, "Historical(System.String,System.DateOnly)"u8, 0, "9a8e6f0429b670ca"u8);
             key.AppendName("currency"u8);
             key.Append(currency);
             key.AppendName("day"u8);
             key.Append(day);
-            return _cache.Delete(key.ToCacheKey());
-        }
-        finally
-        {
-            key.Dispose();
-        }
-    }
-
-    /// <summary>
-    /// Removes the result of <c>Historical</c> cached for these arguments from every tier, and
-    /// tells the other processes to drop their memory copies. Returns <see langword="true"/> when a tier held it.
-    /// </summary>
-    [global::System.CodeDom.Compiler.GeneratedCode("CachedMethods.Generators", "1.0.0")]
-    public global::System.Threading.Tasks.ValueTask<bool> InvalidateHistoricalAsync(string currency, global::System.DateOnly day, global::System.Threading.CancellationToken cancellationToken = default)
-    {
-        var key = new global::CachedMethods.CacheKeyBuilder(stackalloc byte[256]);
-        try
-        {
-            key.AppendScope("IRates"u8, "Historical"u8, 0, "9a8e6f0429b670ca"u8);
-            key.AppendName("currency"u8);
-            key.Append(currency);
-            key.AppendName("day"u8);
-            key.Append(day);
-            return _cache.DeleteAsync(key.ToCacheKey(), cancellationToken);
+            return this._cache.Delete(key.ToCacheKey());
         }
         finally
         {

@@ -10,19 +10,14 @@ partial class Checksums
     [global::System.CodeDom.Compiler.GeneratedCode("CachedMethods.Generators", "1.0.0")]
     public static partial string Of(byte[] content)
     {
-        var cache = (Cache ?? throw new global::System.InvalidOperationException("Checksums.Cache is not set: give it a CacheManager before calling a cached method."));
+        var cache = (global::Reports.Checksums.Cache ?? throw new global::System.InvalidOperationException("Checksums.Cache is not set: give it a CacheManager before calling a cached method."));
         var key = new global::CachedMethods.CacheKeyBuilder(stackalloc byte[256]);
         try
         {
-            key.AppendScope("Reports.Checksums"u8, "Of"u8, 0, "0983c48586d6ddd6"u8);
+            key.AppendScope("Reports.Checksums"u8, "Of(System.Byte[])"u8, 0, "0983c48586d6ddd6"u8);
             key.AppendName("content"u8);
             key.Append(content);
-            if (cache.TryGetMemory<string>(key.Written, out var hit))
-            {
-                return hit;
-            }
-
-            return cache.GetOrCreate(key.ToCacheKey(), content, static state => OfCore(state), s_ofOptions);
+            return cache.GetOrCreate(key.Written, content, static state => global::Reports.Checksums.OfCore(state), global::Reports.Checksums.s_ofOptions);
         }
         finally
         {
@@ -37,36 +32,14 @@ partial class Checksums
     [global::System.CodeDom.Compiler.GeneratedCode("CachedMethods.Generators", "1.0.0")]
     public static bool InvalidateOf(byte[] content)
     {
-        var cache = (Cache ?? throw new global::System.InvalidOperationException("Checksums.Cache is not set: give it a CacheManager before calling a cached method."));
+        var cache = (global::Reports.Checksums.Cache ?? throw new global::System.InvalidOperationException("Checksums.Cache is not set: give it a CacheManager before calling a cached method."));
         var key = new global::CachedMethods.CacheKeyBuilder(stackalloc byte[256]);
         try
         {
-            key.AppendScope("Reports.Checksums"u8, "Of"u8, 0, "0983c48586d6ddd6"u8);
+            key.AppendScope("Reports.Checksums"u8, "Of(System.Byte[])"u8, 0, "0983c48586d6ddd6"u8);
             key.AppendName("content"u8);
             key.Append(content);
             return cache.Delete(key.ToCacheKey());
-        }
-        finally
-        {
-            key.Dispose();
-        }
-    }
-
-    /// <summary>
-    /// Removes the result of <c>Of</c> cached for these arguments from every tier, and
-    /// tells the other processes to drop their memory copies. Returns <see langword="true"/> when a tier held it.
-    /// </summary>
-    [global::System.CodeDom.Compiler.GeneratedCode("CachedMethods.Generators", "1.0.0")]
-    public static global::System.Threading.Tasks.ValueTask<bool> InvalidateOfAsync(byte[] content, global::System.Threading.CancellationToken cancellationToken = default)
-    {
-        var cache = (Cache ?? throw new global::System.InvalidOperationException("Checksums.Cache is not set: give it a CacheManager before calling a cached method."));
-        var key = new global::CachedMethods.CacheKeyBuilder(stackalloc byte[256]);
-        try
-        {
-            key.AppendScope("Reports.Checksums"u8, "Of"u8, 0, "0983c48586d6ddd6"u8);
-            key.AppendName("content"u8);
-            key.Append(content);
-            return cache.DeleteAsync(key.ToCacheKey(), cancellationToken);
         }
         finally
         {

@@ -17,17 +17,12 @@ partial class Outer
             var key = new global::CachedMethods.CacheKeyBuilder(stackalloc byte[256]);
             try
             {
-                key.AppendScope("Reports.Outer.ReportBuilder"u8, "Build"u8, 0, "ca593d60d0759167"u8);
+                key.AppendScope("Reports.Outer.ReportBuilder"u8, "Build(System.String,System.Int32)"u8, 0, "ca593d60d0759167"u8);
                 key.AppendName("title"u8);
                 key.Append(title);
                 key.AppendName("lines"u8);
                 key.Append(lines);
-                if (cache.TryGetMemory<global::Reports.Report>(key.Written, out var hit))
-                {
-                    return hit;
-                }
-
-                return cache.GetOrCreate(key.ToCacheKey(), (Self: this, title, lines), static state => state.Self.BuildCore(state.title, state.lines), s_buildOptions);
+                return cache.GetOrCreate(key.Written, (Self: this, title, lines), static state => state.Self.BuildCore(state.title, state.lines), global::Reports.Outer.ReportBuilder.s_buildOptions);
             }
             finally
             {
@@ -45,35 +40,12 @@ partial class Outer
             var key = new global::CachedMethods.CacheKeyBuilder(stackalloc byte[256]);
             try
             {
-                key.AppendScope("Reports.Outer.ReportBuilder"u8, "Build"u8, 0, "ca593d60d0759167"u8);
+                key.AppendScope("Reports.Outer.ReportBuilder"u8, "Build(System.String,System.Int32)"u8, 0, "ca593d60d0759167"u8);
                 key.AppendName("title"u8);
                 key.Append(title);
                 key.AppendName("lines"u8);
                 key.Append(lines);
                 return cache.Delete(key.ToCacheKey());
-            }
-            finally
-            {
-                key.Dispose();
-            }
-        }
-
-        /// <summary>
-        /// Removes the result of <c>Build</c> cached for these arguments from every tier, and
-        /// tells the other processes to drop their memory copies. Returns <see langword="true"/> when a tier held it.
-        /// </summary>
-        [global::System.CodeDom.Compiler.GeneratedCode("CachedMethods.Generators", "1.0.0")]
-        public global::System.Threading.Tasks.ValueTask<bool> InvalidateBuildAsync(string title, int lines, global::System.Threading.CancellationToken cancellationToken = default)
-        {
-            var key = new global::CachedMethods.CacheKeyBuilder(stackalloc byte[256]);
-            try
-            {
-                key.AppendScope("Reports.Outer.ReportBuilder"u8, "Build"u8, 0, "ca593d60d0759167"u8);
-                key.AppendName("title"u8);
-                key.Append(title);
-                key.AppendName("lines"u8);
-                key.Append(lines);
-                return cache.DeleteAsync(key.ToCacheKey(), cancellationToken);
             }
             finally
             {
@@ -87,41 +59,15 @@ partial class Outer
             var key = new global::CachedMethods.CacheKeyBuilder(stackalloc byte[256]);
             try
             {
-                key.AppendScope("Reports.Outer.ReportBuilder"u8, "CountAsync"u8, 3, "6a1a38993bacffdd"u8);
+                key.AppendScope("Reports.Outer.ReportBuilder"u8, "CountAsync(System.String,System.Threading.CancellationToken)"u8, 3, "6a1a38993bacffdd"u8);
                 key.AppendName("title"u8);
                 key.Append(title);
-                if (cache.TryGetMemory<int>(key.Written, out var hit))
-                {
-                    return global::System.Threading.Tasks.Task.FromResult(hit);
-                }
-
                 return cache.GetOrCreateAsync(
-                    key.ToCacheKey(),
+                    key.Written,
                     (Self: this, title),
                     static (state, ct) => new global::System.Threading.Tasks.ValueTask<int>(state.Self.CountCoreAsync(state.title, ct)),
-                    s_countAsyncOptions,
+                    global::Reports.Outer.ReportBuilder.s_countAsyncOptions,
                     cancellationToken).AsTask();
-            }
-            finally
-            {
-                key.Dispose();
-            }
-        }
-
-        /// <summary>
-        /// Removes the result of <c>CountAsync</c> cached for these arguments from every tier, and
-        /// tells the other processes to drop their memory copies. Returns <see langword="true"/> when a tier held it.
-        /// </summary>
-        [global::System.CodeDom.Compiler.GeneratedCode("CachedMethods.Generators", "1.0.0")]
-        public bool InvalidateCount(string title)
-        {
-            var key = new global::CachedMethods.CacheKeyBuilder(stackalloc byte[256]);
-            try
-            {
-                key.AppendScope("Reports.Outer.ReportBuilder"u8, "CountAsync"u8, 3, "6a1a38993bacffdd"u8);
-                key.AppendName("title"u8);
-                key.Append(title);
-                return cache.Delete(key.ToCacheKey());
             }
             finally
             {
@@ -139,7 +85,7 @@ partial class Outer
             var key = new global::CachedMethods.CacheKeyBuilder(stackalloc byte[256]);
             try
             {
-                key.AppendScope("Reports.Outer.ReportBuilder"u8, "CountAsync"u8, 3, "6a1a38993bacffdd"u8);
+                key.AppendScope("Reports.Outer.ReportBuilder"u8, "CountAsync(System.String,System.Threading.CancellationToken)"u8, 3, "6a1a38993bacffdd"u8);
                 key.AppendName("title"u8);
                 key.Append(title);
                 return cache.DeleteAsync(key.ToCacheKey(), cancellationToken);
@@ -156,41 +102,15 @@ partial class Outer
             var key = new global::CachedMethods.CacheKeyBuilder(stackalloc byte[256]);
             try
             {
-                key.AppendScope("Reports.Outer.ReportBuilder"u8, "TitleAsync"u8, 0, "0983c48586d6ddd6"u8);
+                key.AppendScope("Reports.Outer.ReportBuilder"u8, "TitleAsync(System.Int32)"u8, 0, "0983c48586d6ddd6"u8);
                 key.AppendName("id"u8);
                 key.Append(id);
-                if (cache.TryGetMemory<string>(key.Written, out var hit))
-                {
-                    return new global::System.Threading.Tasks.ValueTask<string>(hit);
-                }
-
                 return cache.GetOrCreateAsync(
-                    key.ToCacheKey(),
+                    key.Written,
                     (Self: this, id),
                     static (state, ct) => state.Self.TitleCoreAsync(state.id),
-                    s_titleAsyncOptions,
+                    global::Reports.Outer.ReportBuilder.s_titleAsyncOptions,
                     default);
-            }
-            finally
-            {
-                key.Dispose();
-            }
-        }
-
-        /// <summary>
-        /// Removes the result of <c>TitleAsync</c> cached for these arguments from every tier, and
-        /// tells the other processes to drop their memory copies. Returns <see langword="true"/> when a tier held it.
-        /// </summary>
-        [global::System.CodeDom.Compiler.GeneratedCode("CachedMethods.Generators", "1.0.0")]
-        internal bool InvalidateTitle(int id)
-        {
-            var key = new global::CachedMethods.CacheKeyBuilder(stackalloc byte[256]);
-            try
-            {
-                key.AppendScope("Reports.Outer.ReportBuilder"u8, "TitleAsync"u8, 0, "0983c48586d6ddd6"u8);
-                key.AppendName("id"u8);
-                key.Append(id);
-                return cache.Delete(key.ToCacheKey());
             }
             finally
             {
@@ -208,7 +128,7 @@ partial class Outer
             var key = new global::CachedMethods.CacheKeyBuilder(stackalloc byte[256]);
             try
             {
-                key.AppendScope("Reports.Outer.ReportBuilder"u8, "TitleAsync"u8, 0, "0983c48586d6ddd6"u8);
+                key.AppendScope("Reports.Outer.ReportBuilder"u8, "TitleAsync(System.Int32)"u8, 0, "0983c48586d6ddd6"u8);
                 key.AppendName("id"u8);
                 key.Append(id);
                 return cache.DeleteAsync(key.ToCacheKey(), cancellationToken);

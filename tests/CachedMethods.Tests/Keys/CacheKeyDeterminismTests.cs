@@ -125,8 +125,9 @@ public class CacheKeyDeterminismTests
     [Fact]
     public void Strings_at_and_just_over_the_inline_limit_are_distinct()
     {
-        var atLimit = new string('x', CacheKeyBuilder.InlineLimit);
-        var overLimit = new string('x', CacheKeyBuilder.InlineLimit + 1);
+        // A string value is its UTF-16 code units: InlineLimit bytes are InlineLimit / 2 characters.
+        var atLimit = new string('x', CacheKeyBuilder.InlineLimit / 2);
+        var overLimit = new string('x', (CacheKeyBuilder.InlineLimit / 2) + 1);
 
         AssertAllDistinct(Key(("t", atLimit)), Key(("t", overLimit)), Key(("t", atLimit[..^1])));
         Assert.True(CacheKeys.Create(Document, ("t", atLimit)).Canonical.Length > CacheKeyBuilder.InlineLimit);
