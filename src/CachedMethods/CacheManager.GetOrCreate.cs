@@ -57,11 +57,14 @@ public sealed partial class CacheManager
     /// The form generated wrappers call with a key written on the stack by a <see cref="CacheKeyBuilder"/>:
     /// the memory tier is probed once, and a hit allocates nothing. Only a miss copies the key to the heap.
     /// </summary>
-    public ValueTask<T> GetOrCreateAsync<TState, T>(ReadOnlySpan<byte> canonicalKey, TState state, Func<TState, CancellationToken, ValueTask<T>> factory, CacheEntryOptions? options = null, CancellationToken cancellationToken = default)
+    public ValueTask<T> GetOrCreateAsync<TState, T>(ReadOnlySpan<byte> canonicalKey, TState state, Func<TState, CancellationToken, ValueTask<T>> factory, CacheEntryOptions? options = null, CancellationToken cancellationToken = default) =>
+        GetOrCreateAsync(canonicalKey, state, factory, options, cancellationToken, out _);
+
+    /// <summary>The span form that also gives the memory entry a fresh hit was served from, for a <see cref="MemoryIndex{TArgs}"/>.</summary>
+    internal ValueTask<T> GetOrCreateAsync<TState, T>(ReadOnlySpan<byte> canonicalKey, TState state, Func<TState, CancellationToken, ValueTask<T>> factory, CacheEntryOptions? options, CancellationToken cancellationToken, out MemoryEntry? hit)
     {
         ArgumentNullException.ThrowIfNull(factory);
-        var hash = KeyHash.Compute(canonicalKey);
-        var found = ProbeMemory(canonicalKey, hash, options, out T cached);
+        var found = ProbeMemory(canonicalKey, KeyHash.Compute(canonicalKey), options, out T cached, out hit);
         return found == MemoryLookup.Fresh
             ? new ValueTask<T>(cached)
             : ResolveAsync(new CacheKey(canonicalKey.ToArray()), state, factory, options ?? _defaultEntryOptions, found, cached, cancellationToken);
@@ -93,27 +96,50 @@ public sealed partial class CacheManager
 
     /// <summary>The synchronous form for a key written on the stack: one memory probe, nothing allocated on a hit.</summary>
     /// <remarks>See <see cref="GetOrCreate{TState, T}(CacheKey, TState, Func{TState, T}, CacheEntryOptions?)"/>.</remarks>
-    public T GetOrCreate<TState, T>(ReadOnlySpan<byte> canonicalKey, TState state, Func<TState, T> factory, CacheEntryOptions? options = null)
+    public T GetOrCreate<TState, T>(ReadOnlySpan<byte> canonicalKey, TState state, Func<TState, T> factory, CacheEntryOptions? options = null) =>
+        GetOrCreate(canonicalKey, state, factory, options, out _);
+
+    /// <summary>The synchronous span form that also gives the memory entry a fresh hit was served from.</summary>
+    internal T GetOrCreate<TState, T>(ReadOnlySpan<byte> canonicalKey, TState state, Func<TState, T> factory, CacheEntryOptions? options, out MemoryEntry? hit)
     {
         ArgumentNullException.ThrowIfNull(factory);
-        return ProbeMemory(canonicalKey, KeyHash.Compute(canonicalKey), options, out T cached) is MemoryLookup.Fresh or MemoryLookup.DueForRefresh
+        return ProbeMemory(canonicalKey, KeyHash.Compute(canonicalKey), options, out T cached, out hit) is MemoryLookup.Fresh or MemoryLookup.DueForRefresh
             ? cached
             : Resolve(new CacheKey(canonicalKey.ToArray()), state, factory, options ?? _defaultEntryOptions);
     }
 
-    /// <summary>The one memory probe of a get-or-create call; a fresh entry or one due for refresh is counted as a hit.</summary>
-    private MemoryLookup ProbeMemory<T>(ReadOnlySpan<byte> canonicalKey, KeyHash hash, CacheEntryOptions? options, out T value)
+    /// <summary>
+    /// The memory index of one generated call site (<paramref name="site"/>: an object that belongs to that
+    /// site alone, compared by reference), shared by every wrapper over this engine.
+    /// </summary>
+    /// <typeparam name="TArgs">A value tuple of the site's key arguments; see <see cref="MemoryIndex{TArgs}"/>.</typeparam>
+    [System.ComponentModel.EditorBrowsable(System.ComponentModel.EditorBrowsableState.Never)]
+    public MemoryIndex<TArgs> GetMemoryIndex<TArgs>(object site)
+        where TArgs : struct, IEquatable<TArgs>
     {
+        ArgumentNullException.ThrowIfNull(site);
+        return (MemoryIndex<TArgs>)_indexes.GetOrAdd(site, static (_, self) => new MemoryIndex<TArgs>(self, self._memory, self._tiers.MemoryCounters.HitCounter), this);
+    }
+
+    /// <summary>The one memory probe of a get-or-create call; a fresh entry or one due for refresh is counted as a hit.</summary>
+    private MemoryLookup ProbeMemory<T>(ReadOnlySpan<byte> canonicalKey, KeyHash hash, CacheEntryOptions? options, out T value) =>
+        ProbeMemory(canonicalKey, hash, options, out value, out _);
+
+    /// <summary>The one memory probe, giving the entry of a fresh hit.</summary>
+    private MemoryLookup ProbeMemory<T>(ReadOnlySpan<byte> canonicalKey, KeyHash hash, CacheEntryOptions? options, out T value, out MemoryEntry? hit)
+    {
+        hit = null;
         if (_memory is null || (options is not null && (options.Tiers & CacheTiers.Memory) == 0))
         {
             value = default!;
             return MemoryLookup.Miss;
         }
 
-        var found = _memory.Lookup(canonicalKey, hash, out value);
+        var found = _memory.Lookup(canonicalKey, hash, out value, out var entry);
         if (found is MemoryLookup.Fresh or MemoryLookup.DueForRefresh)
         {
             _tiers.MemoryCounters.Hit();
+            hit = found == MemoryLookup.Fresh ? entry : null;
         }
 
         return found;

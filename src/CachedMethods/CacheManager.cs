@@ -36,6 +36,7 @@ public sealed partial class CacheManager : IAsyncDisposable, IDisposable
     private readonly RefreshScheduler _refresh;
     private readonly ConcurrentDictionary<CacheKey, object> _flights = new();
     private readonly ConcurrentDictionary<CacheKey, object> _syncFlights = new();
+    private readonly ConcurrentDictionary<object, object> _indexes = new(ReferenceEqualityComparer.Instance);
     private long _requestsPastMemoryHit;
     private int _disposed;
 

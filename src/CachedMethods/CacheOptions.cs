@@ -1,5 +1,7 @@
+using System.ComponentModel.DataAnnotations;
 using System.Globalization;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace CachedMethods;
 
@@ -8,8 +10,16 @@ namespace CachedMethods;
 /// section, set it in code, or start from <see cref="FromEnvironment()"/>.
 /// </summary>
 /// <remarks>
+/// <para>
 /// Precedence, highest first: explicit settings in code, then configuration, then environment
-/// variables, then the defaults here. <c>services.AddCachedMethods(...)</c> applies them in that order.
+/// variables, then the defaults here. <c>services.AddCachedMethods(...)</c> applies them in that order and
+/// serves the result as <c>IOptions&lt;CacheOptions&gt;</c>, validated at start.
+/// </para>
+/// <para>
+/// Every settable property of a simple type binds from the configuration key of the same name
+/// (<c>CachedMethods:Redis:Url</c>). <see cref="TimeProvider"/>, <see cref="Serializer"/>, <see cref="Services"/>
+/// and the store factories are objects: they are set in code only.
+/// </para>
 /// </remarks>
 public sealed class CacheOptions
 {
@@ -20,6 +30,7 @@ public sealed class CacheOptions
     public bool EnableCache { get; set; } = true;
 
     /// <summary>TTL used when a call gives none. Default 3600 s.</summary>
+    [Range(1, int.MaxValue)]
     public int DefaultTtlSeconds { get; set; } = 3600;
 
     /// <summary>Where the process runs. <see langword="null"/> means detect it (see <see cref="FromEnvironment()"/>).</summary>
@@ -32,51 +43,66 @@ public sealed class CacheOptions
     public string? BatchJobId { get; set; }
 
     /// <summary>Memory tier bound in MB (<c>MEMORY_CACHE_SIZE_MB</c>). Default 512 in main, 128 in workers and on AWS Batch; 0 disables the tier.</summary>
+    [Range(0, 1_000_000)]
     public int? MemoryCacheSizeMb { get; set; }
 
     /// <summary>Disk tier bound in GB (<c>DISK_CACHE_SIZE_GB</c>). Default 10; 0 disables the disk tier.</summary>
+    [Range(0, double.MaxValue)]
     public double DiskCacheSizeGb { get; set; } = 10;
 
     /// <summary>Root of the disk tier (<c>DISK_CACHE_PATH</c>); entries live in <c>{path}/{worker id}/</c>. Default <c>./cache</c>.</summary>
+    [Required]
     public string DiskCachePath { get; set; } = "./cache";
 
     /// <summary>Redis settings.</summary>
+    [ValidateObjectMembers]
     public RedisSettings Redis { get; set; } = new();
 
     /// <summary>S3 settings; setting <see cref="S3Settings.Bucket"/> makes S3 the persistent tier.</summary>
+    [ValidateObjectMembers]
     public S3Settings S3 { get; set; } = new();
 
     /// <summary>Serialized values longer than this many bytes are LZ4-compressed. Default 1024.</summary>
+    [Range(0, int.MaxValue)]
     public int CompressionThresholdBytes { get; set; } = 1024;
 
     /// <summary>Capacity of the queue that writes to stores without synchronous I/O from synchronous calls.</summary>
+    [Range(1, int.MaxValue)]
     public int BackgroundQueueCapacity { get; set; } = 1024;
 
     /// <summary>Default of <see cref="CacheEntryOptions.DistributedSingleFlight"/>: one computation per key across the fleet. Default off.</summary>
     public bool DistributedSingleFlight { get; set; }
 
     /// <summary>Expiry of a distributed single-flight lock, renewed while its holder computes. A dead holder's lock frees after this. Default 30 s.</summary>
+    [Range(1, int.MaxValue)]
     public int LockExpirySeconds { get; set; } = 30;
 
     /// <summary>The longest a process waits for another process's computation before computing itself. Default 120 s.</summary>
+    [Range(0, int.MaxValue)]
     public int LockWaitTimeoutSeconds { get; set; } = 120;
 
     /// <summary>Default fail-safe window past the TTL, in seconds; 0 (the default) turns fail-safe off.</summary>
+    [Range(0, int.MaxValue)]
     public int FailSafeMaxStalenessSeconds { get; set; }
 
     /// <summary>Default soft timeout in ms for factories with a stale fallback; 0 (the default) means none.</summary>
+    [Range(0, int.MaxValue)]
     public int SoftTimeoutMs { get; set; }
 
     /// <summary>Default hard timeout in ms for every factory wait; 0 (the default) means none.</summary>
+    [Range(0, int.MaxValue)]
     public int HardTimeoutMs { get; set; }
 
     /// <summary>Default refresh-ahead fraction of the TTL; 0 (the default) turns it off.</summary>
+    [Range(0.0, 1.0, MaximumIsExclusive = true)]
     public double RefreshAheadFraction { get; set; }
 
     /// <summary>Values whose serialized size exceeds this skip the memory tier (and are not promoted into it). Default 8 MB.</summary>
+    [Range(0, int.MaxValue)]
     public int MaxMemoryEntryBytes { get; set; } = 8 * 1024 * 1024;
 
     /// <summary>Values whose serialized size exceeds this skip Redis. Default 16 MB.</summary>
+    [Range(0, int.MaxValue)]
     public int MaxRedisEntryBytes { get; set; } = 16 * 1024 * 1024;
 
     /// <summary>
@@ -96,6 +122,13 @@ public sealed class CacheOptions
 
     /// <summary>Builds the S3 store; set by <c>UseS3()</c> from the CachedMethods.S3 package.</summary>
     public Func<CacheOptions, ILoggerFactory, ICacheStore>? S3StoreFactory { get; set; }
+
+    /// <summary>
+    /// The container these options were built in, when <c>services.AddCachedMethods(...)</c> built them; otherwise
+    /// <see langword="null"/>. Store factories take clients registered there (an <c>IConnectionMultiplexer</c>,
+    /// an <c>IAmazonS3</c>) instead of creating their own.
+    /// </summary>
+    public IServiceProvider? Services { get; set; }
 
     /// <summary>The default TTL as a <see cref="TimeSpan"/>.</summary>
     public TimeSpan DefaultTtl => TimeSpan.FromSeconds(DefaultTtlSeconds);
@@ -196,21 +229,26 @@ public sealed class RedisSettings
     public string? Host { get; set; }
 
     /// <summary>Port (<c>REDIS_PORT</c>). Default 6379.</summary>
+    [Range(1, 65535)]
     public int Port { get; set; } = 6379;
 
     /// <summary>Database number (<c>REDIS_DB</c>). Default 0.</summary>
+    [Range(0, 10_000)]
     public int Database { get; set; }
 
     /// <summary>Password (<c>REDIS_PASSWORD</c>).</summary>
     public string? Password { get; set; }
 
     /// <summary>Every key lives under this prefix (<c>REDIS_KEY_PREFIX</c>); <c>Clear</c> removes only it. Default <c>cm:</c>.</summary>
+    [Required]
     public string KeyPrefix { get; set; } = "cm:";
 
     /// <summary>After this many milliseconds a Redis call gives up and the engine treats it as a miss. Default 250.</summary>
+    [Range(1, int.MaxValue)]
     public int OperationTimeoutMs { get; set; } = 250;
 
     /// <summary>Timeout of the first connection attempt, in milliseconds. Default 1000.</summary>
+    [Range(1, int.MaxValue)]
     public int ConnectTimeoutMs { get; set; } = 1000;
 
     /// <summary>
@@ -220,8 +258,14 @@ public sealed class RedisSettings
     /// </summary>
     public string? TlsCaCertificatePath { get; set; }
 
-    /// <summary>Whether Redis is configured at all.</summary>
-    public bool IsConfigured => !string.IsNullOrEmpty(Url) || !string.IsNullOrEmpty(Host);
+    /// <summary>
+    /// Whether Redis is configured at all: a URL or host is set, or <c>UseRedis()</c> found a connection
+    /// registered in the container.
+    /// </summary>
+    public bool IsConfigured => !string.IsNullOrEmpty(Url) || !string.IsNullOrEmpty(Host) || HasProvidedConnection;
+
+    /// <summary>Set by <c>UseRedis()</c> when the container holds a connection: no URL is needed then.</summary>
+    internal bool HasProvidedConnection { get; set; }
 }
 
 /// <summary>S3 tier settings.</summary>
@@ -231,12 +275,14 @@ public sealed class S3Settings
     public string? Bucket { get; set; }
 
     /// <summary>Region (<c>S3_CACHE_REGION</c>). Default us-east-1.</summary>
+    [Required]
     public string Region { get; set; } = "us-east-1";
 
     /// <summary>Service URL of an S3-compatible store (<c>S3_CACHE_SERVICE_URL</c>); empty for AWS.</summary>
     public string? ServiceUrl { get; set; }
 
     /// <summary>Object key prefix; <c>{job}</c> is replaced by the AWS Batch job id. Default <c>ocr-cache/{job}/</c>.</summary>
+    [Required]
     public string KeyPrefix { get; set; } = "ocr-cache/{job}/";
 
     /// <summary>Storage class of written objects. Default <c>STANDARD_IA</c>.</summary>
@@ -249,6 +295,7 @@ public sealed class S3Settings
     public bool CompatibilityMode { get; set; }
 
     /// <summary>After this many milliseconds an S3 call gives up and the engine treats it as a miss. Default 5000.</summary>
+    [Range(1, int.MaxValue)]
     public int OperationTimeoutMs { get; set; } = 5000;
 
     /// <summary>Whether S3 is configured.</summary>
@@ -256,4 +303,17 @@ public sealed class S3Settings
 }
 
 /// <summary>A configuration value that cannot be used; the message names the setting.</summary>
-public sealed class CacheConfigurationException(string message) : Exception(message);
+public sealed class CacheConfigurationException : Exception
+{
+    /// <summary>Creates the exception with a message that names the setting.</summary>
+    public CacheConfigurationException(string message)
+        : base(message)
+    {
+    }
+
+    /// <summary>Creates the exception with a message that names the setting, and the error that revealed it.</summary>
+    public CacheConfigurationException(string message, Exception innerException)
+        : base(message, innerException)
+    {
+    }
+}

@@ -45,6 +45,12 @@ internal static class TargetEmitter
         EntryOptionsEmitter.WriteFields(writer, CachedCalls(model));
         writer.WriteLine($"private readonly {model.InterfaceType} _inner;");
         writer.WriteLine("private readonly global::CachedMethods.CacheManager _cache;");
+        var indexed = model.Members.Where(m => m.Cached is { } c && MemoryIndexEmitter.IsIndexed(m, c)).Select(m => m.Cached!).ToList();
+        foreach (var call in indexed)
+        {
+            MemoryIndexEmitter.WriteFields(writer, call);
+        }
+
         writer.WriteLine();
         writer.WriteLine("/// <summary>Wraps <paramref name=\"inner\"/>, caching its [Cached] methods in <paramref name=\"cache\"/>.</summary>");
         writer.WriteLine("/// <param name=\"inner\">The instance that computes values on a miss.</param>");
@@ -53,6 +59,11 @@ internal static class TargetEmitter
         writer.OpenBrace();
         writer.WriteLine("_inner = inner ?? throw new global::System.ArgumentNullException(nameof(inner));");
         writer.WriteLine("_cache = cache ?? throw new global::System.ArgumentNullException(nameof(cache));");
+        foreach (var call in indexed)
+        {
+            MemoryIndexEmitter.WriteInitializer(writer, call);
+        }
+
         writer.CloseBrace();
 
         foreach (var member in model.Members)
@@ -154,6 +165,8 @@ internal static class TargetEmitter
         var key = names.Take("key");
         var state = names.Take("state");
         var token = names.Take("ct");
+        var index = MemoryIndexEmitter.IsIndexed(member, call);
+        var args = index ? names.Take("args") : null;
 
         writer.WriteLine($"{header}({Parameters(member)})");
         writer.Indent();
@@ -161,11 +174,17 @@ internal static class TargetEmitter
         writer.Unindent();
         writer.OpenBrace();
         var cache = WriteCacheLocal(writer, call, names);
+        if (index)
+        {
+            MemoryIndexEmitter.WriteHit(writer, call, args!, names.Take("hit"));
+            cache = $"this.{MemoryIndexEmitter.FieldName(call)}";
+        }
+
         KeyEmitter.WriteKeyBlock(writer, call, key, names, assignable: true, () =>
         {
             // One call with the key still on the stack: the engine probes memory once, and only a
             // miss copies the key to the heap.
-            WriteGetOrCreate(writer, member, call, cache, key, state, token);
+            WriteGetOrCreate(writer, member, call, cache, index ? $"{key}.Written, {args}" : $"{key}.Written", state, token);
         });
         writer.CloseBrace();
     }
@@ -185,7 +204,7 @@ internal static class TargetEmitter
         var options = $"{call.SelfType}.{call.OptionsField}";
         if (call.ReturnKind == ReturnKind.Sync)
         {
-            writer.WriteLine($"return {cache}.GetOrCreate({key}.Written, {stateExpression}, static {state} => {invocation}, {options});");
+            writer.WriteLine($"return {cache}.GetOrCreate({key}, {stateExpression}, static {state} => {invocation}, {options});");
             return;
         }
 
@@ -196,7 +215,7 @@ internal static class TargetEmitter
         var asTask = call.ReturnKind == ReturnKind.Task ? ".AsTask()" : string.Empty;
         writer.WriteLine($"return {cache}.GetOrCreateAsync(");
         writer.Indent();
-        writer.WriteLine($"{key}.Written,");
+        writer.WriteLine($"{key},");
         writer.WriteLine($"{stateExpression},");
         writer.WriteLine($"static ({state}, {token}) => {factoryBody},");
         writer.WriteLine($"{options},");

@@ -20,6 +20,21 @@ namespace CachedMethods;
 /// File names are storage ids (64 hex characters), checked on every call, so no key can name a path
 /// outside the root.
 /// </para>
+/// <para>
+/// On Unix the folders the store creates are <c>0700</c> and its files <c>0600</c> (before the umask): cached
+/// results can be documents, readable by the process's user only. A folder that already exists keeps its mode.
+/// </para>
+/// <para>
+/// .NET has no truly asynchronous file I/O on Linux: an "async" open, read or rename holds a thread-pool
+/// thread until it returns. The asynchronous members therefore wait (without a thread) for one of
+/// <see cref="MaxConcurrentIo"/> slots, so a slow or saturated disk can hold at most that many pool threads
+/// and never starves the process. Synchronous members run on the caller's own thread and take no slot.
+/// </para>
+/// <para>
+/// Each entry's file and its line in the index change together under a lock for its storage id, so a
+/// <see cref="Clear"/> racing with writes leaves the index matching the folder: every file it keeps is indexed
+/// and counted against the capacity.
+/// </para>
 /// </remarks>
 public sealed class DiskCacheStore : ICacheStore
 {
@@ -27,10 +42,19 @@ public sealed class DiskCacheStore : ICacheStore
     private const string TempPrefix = ".tmp-";
     private static readonly TimeSpan StaleTempAge = TimeSpan.FromHours(1);
 
+    private const UnixFileMode EntryFolderMode = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
+    private const UnixFileMode EntryFileMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+    private const int StripeCount = 64;
+
     private readonly ConcurrentDictionary<string, IndexEntry> _index = new(StringComparer.Ordinal);
     private readonly TimeProvider _time;
     private readonly Lock _evictionLock = new();
+    private readonly Lock[] _stripes = Enumerable.Range(0, StripeCount).Select(_ => new Lock()).ToArray();
+    private readonly SemaphoreSlim _io;
     private long _sizeBytes;
+    private int _inFlight;
+    private int _peakInFlight;
+    private int _queued;
 
     /// <summary>Opens (creating if needed) the folder <paramref name="root"/> and indexes what it holds.</summary>
     public DiskCacheStore(string root, long capacityBytes, TimeProvider? timeProvider = null)
@@ -40,7 +64,9 @@ public sealed class DiskCacheStore : ICacheStore
         Root = Path.GetFullPath(root);
         CapacityBytes = capacityBytes;
         _time = timeProvider ?? TimeProvider.System;
-        Directory.CreateDirectory(Root);
+        MaxConcurrentIo = Math.Clamp(Environment.ProcessorCount * 2, 4, 16);
+        _io = new SemaphoreSlim(MaxConcurrentIo, MaxConcurrentIo);
+        CreateFolder(Root);
         RebuildIndex();
     }
 
@@ -49,6 +75,15 @@ public sealed class DiskCacheStore : ICacheStore
 
     /// <summary>The bound, in bytes.</summary>
     public long CapacityBytes { get; }
+
+    /// <summary>How many asynchronous calls may touch the file system at once: twice the processor count, from 4 to 16.</summary>
+    public int MaxConcurrentIo { get; }
+
+    /// <summary>The most asynchronous calls seen touching the file system at once (never over <see cref="MaxConcurrentIo"/>).</summary>
+    internal int PeakConcurrentIo => Volatile.Read(ref _peakInFlight);
+
+    /// <summary>Asynchronous calls waiting for an I/O slot now.</summary>
+    internal int QueuedIo => Volatile.Read(ref _queued);
 
     /// <inheritdoc/>
     public CacheTiers Tier => CacheTiers.Persistent;
@@ -74,7 +109,7 @@ public sealed class DiskCacheStore : ICacheStore
         }
         catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
         {
-            Forget(storageId);
+            ForgetIfGone(storageId, path);
             return null;
         }
     }
@@ -83,6 +118,7 @@ public sealed class DiskCacheStore : ICacheStore
     public async ValueTask<byte[]?> GetAsync(string storageId, CancellationToken cancellationToken)
     {
         var path = PathOf(storageId);
+        await EnterIoAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             var bytes = await File.ReadAllBytesAsync(path, cancellationToken).ConfigureAwait(false);
@@ -91,8 +127,12 @@ public sealed class DiskCacheStore : ICacheStore
         }
         catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
         {
-            Forget(storageId);
+            ForgetIfGone(storageId, path);
             return null;
+        }
+        finally
+        {
+            ExitIo();
         }
     }
 
@@ -103,12 +143,12 @@ public sealed class DiskCacheStore : ICacheStore
         var temp = TempPathFor(path);
         try
         {
-            using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1, FileOptions.None))
+            using (var stream = new FileStream(temp, NewFile(FileOptions.None)))
             {
                 stream.Write(envelope.Span);
             }
 
-            File.Move(temp, path, overwrite: true);
+            MoveIntoPlace(storageId, temp, path, envelope.Length);
         }
         catch
         {
@@ -116,65 +156,110 @@ public sealed class DiskCacheStore : ICacheStore
             throw;
         }
 
-        Added(storageId, envelope.Length);
+        EvictIfOver();
     }
 
     /// <inheritdoc/>
     public async ValueTask SetAsync(string storageId, ReadOnlyMemory<byte> envelope, TimeSpan timeToLive, CancellationToken cancellationToken)
     {
         var path = PathOf(storageId);
-        var temp = TempPathFor(path);
+        await EnterIoAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1, FileOptions.Asynchronous);
-            await using (stream.ConfigureAwait(false))
+            var temp = TempPathFor(path);
+            try
             {
-                await stream.WriteAsync(envelope, cancellationToken).ConfigureAwait(false);
+                var stream = new FileStream(temp, NewFile(FileOptions.Asynchronous));
+                await using (stream.ConfigureAwait(false))
+                {
+                    await stream.WriteAsync(envelope, cancellationToken).ConfigureAwait(false);
+                }
+
+                MoveIntoPlace(storageId, temp, path, envelope.Length);
+            }
+            catch
+            {
+                TryDelete(temp);
+                throw;
             }
 
-            File.Move(temp, path, overwrite: true);
+            EvictIfOver();
         }
-        catch
+        finally
         {
-            TryDelete(temp);
-            throw;
+            ExitIo();
         }
-
-        Added(storageId, envelope.Length);
     }
 
     /// <inheritdoc/>
     public bool Delete(string storageId)
     {
         var path = PathOf(storageId);
-        var existed = File.Exists(path);
-        TryDelete(path);
-        Forget(storageId);
-        return existed;
+        lock (StripeOf(storageId))
+        {
+            var existed = TryDelete(path);
+            Forget(storageId);
+            return existed;
+        }
     }
 
     /// <inheritdoc/>
-    public ValueTask<bool> DeleteAsync(string storageId, CancellationToken cancellationToken) => new(Delete(storageId));
+    public async ValueTask<bool> DeleteAsync(string storageId, CancellationToken cancellationToken)
+    {
+        await EnterIoAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return Delete(storageId);
+        }
+        finally
+        {
+            ExitIo();
+        }
+    }
 
     /// <inheritdoc/>
+    /// <remarks>
+    /// Each file is deleted and forgotten under its storage id's lock, never by wiping the whole index: an
+    /// entry written while the clear runs either goes with it or stays indexed.
+    /// </remarks>
     public long Clear()
     {
         long removed = 0;
         foreach (var file in EnumerateEntries())
         {
-            if (TryDelete(file))
+            var id = Path.GetFileNameWithoutExtension(file);
+            if (!IsValidStorageId(id))
             {
-                removed++;
+                continue;
+            }
+
+            lock (StripeOf(id))
+            {
+                if (TryDelete(file))
+                {
+                    removed++;
+                }
+
+                Forget(id);
             }
         }
 
-        _index.Clear();
-        Interlocked.Exchange(ref _sizeBytes, 0);
         return removed;
     }
 
     /// <inheritdoc/>
-    public ValueTask<long> ClearAsync(CancellationToken cancellationToken) => new(Clear());
+    public async ValueTask<long> ClearAsync(CancellationToken cancellationToken)
+    {
+        await EnterIoAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return Clear();
+        }
+        finally
+        {
+            ExitIo();
+        }
+    }
 
     /// <inheritdoc/>
     public StoreUsage GetUsage() => new(_index.Count, Interlocked.Read(ref _sizeBytes));
@@ -214,8 +299,87 @@ public sealed class DiskCacheStore : ICacheStore
     private static string TempPathFor(string path)
     {
         var folder = Path.GetDirectoryName(path)!;
-        Directory.CreateDirectory(folder);
+        CreateFolder(folder);
         return Path.Combine(folder, TempPrefix + Guid.NewGuid().ToString("N"));
+    }
+
+    private static void CreateFolder(string folder)
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            Directory.CreateDirectory(folder);
+            return;
+        }
+
+        if (Directory.Exists(folder))
+        {
+            return;
+        }
+
+        // The mode overload applies to the last folder only: create each missing parent with it too.
+        var parent = Path.GetDirectoryName(Path.TrimEndingDirectorySeparator(folder));
+        if (!string.IsNullOrEmpty(parent))
+        {
+            CreateFolder(parent);
+        }
+
+        Directory.CreateDirectory(folder, EntryFolderMode);
+    }
+
+    private static FileStreamOptions NewFile(FileOptions options)
+    {
+        var stream = new FileStreamOptions
+        {
+            Mode = FileMode.CreateNew,
+            Access = FileAccess.Write,
+            Share = FileShare.None,
+            BufferSize = 1,
+            Options = options,
+        };
+        if (!OperatingSystem.IsWindows())
+        {
+            stream.UnixCreateMode = EntryFileMode;
+        }
+
+        return stream;
+    }
+
+    /// <summary>Renames the finished temp file over the entry and records its size, as one step for this storage id.</summary>
+    private void MoveIntoPlace(string storageId, string temp, string path, long size)
+    {
+        lock (StripeOf(storageId))
+        {
+            File.Move(temp, path, overwrite: true);
+            Added(storageId, size);
+        }
+    }
+
+    private Lock StripeOf(string storageId) => _stripes[(storageId[0] * 31 + storageId[1]) % StripeCount];
+
+    private async ValueTask EnterIoAsync(CancellationToken cancellationToken)
+    {
+        Interlocked.Increment(ref _queued);
+        try
+        {
+            await _io.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _queued);
+        }
+
+        var now = Interlocked.Increment(ref _inFlight);
+        var peak = Volatile.Read(ref _peakInFlight);
+        while (now > peak && Interlocked.CompareExchange(ref _peakInFlight, now, peak) != peak)
+        {
+            peak = Volatile.Read(ref _peakInFlight);
+        }
+    }
+
+    private void ExitIo()
+    {
+        Interlocked.Decrement(ref _inFlight);
+        _io.Release();
     }
 
     private IEnumerable<string> EnumerateEntries() =>
@@ -264,25 +428,39 @@ public sealed class DiskCacheStore : ICacheStore
         if (_index.TryGetValue(storageId, out var entry))
         {
             entry.LastAccess = now;
+            return;
         }
-        else if (_index.TryAdd(storageId, new IndexEntry(size) { LastAccess = now }))
+
+        // Written by another process sharing the folder. Checked again under the lock: a clear may have
+        // removed the file since it was read, and the index must not count a file that is gone.
+        lock (StripeOf(storageId))
         {
-            // Written by another process sharing the folder.
-            Interlocked.Add(ref _sizeBytes, size);
+            if (File.Exists(PathOf(storageId)) && _index.TryAdd(storageId, new IndexEntry(size) { LastAccess = now }))
+            {
+                Interlocked.Add(ref _sizeBytes, size);
+            }
         }
     }
 
+    /// <summary>Records a file just moved into place; the caller holds the storage id's lock.</summary>
     private void Added(string storageId, long size)
     {
         var entry = new IndexEntry(size) { LastAccess = _time.GetUtcNow().UtcTicks };
-        var old = default(IndexEntry);
-        _index.AddOrUpdate(storageId, entry, (_, previous) =>
-        {
-            old = previous;
-            return entry;
-        });
+        var old = _index.TryGetValue(storageId, out var previous) ? previous : null;
+        _index[storageId] = entry;
         Interlocked.Add(ref _sizeBytes, size - (old?.Size ?? 0));
-        EvictIfOver();
+    }
+
+    /// <summary>Drops the index line of a file found missing, unless a write put it back meanwhile.</summary>
+    private void ForgetIfGone(string storageId, string path)
+    {
+        lock (StripeOf(storageId))
+        {
+            if (!File.Exists(path))
+            {
+                Forget(storageId);
+            }
+        }
     }
 
     private void Forget(string storageId)
@@ -312,8 +490,11 @@ public sealed class DiskCacheStore : ICacheStore
                     break;
                 }
 
-                TryDelete(PathOf(id));
-                Forget(id);
+                lock (StripeOf(id))
+                {
+                    TryDelete(PathOf(id));
+                    Forget(id);
+                }
             }
         }
         finally

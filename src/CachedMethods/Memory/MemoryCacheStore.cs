@@ -30,7 +30,7 @@ public sealed class MemoryCacheStore : MemoryCacheTier
 {
     private const long EntryOverheadBytes = 96;
 
-    private readonly ConcurrentDictionary<KeyHash, Entry> _entries = new();
+    private readonly ConcurrentDictionary<KeyHash, MemoryEntry> _entries = new();
     private readonly TimeProvider _time;
     private readonly long _touchGrain;
     private readonly bool _coarse;
@@ -64,25 +64,22 @@ public sealed class MemoryCacheStore : MemoryCacheTier
 
     /// <summary>The hot-path read: a fresh entry only.</summary>
     internal bool TryGet<T>(ReadOnlySpan<byte> canonicalKey, KeyHash hash, out T value) =>
-        Lookup(canonicalKey, hash, out value) == MemoryLookup.Fresh;
+        Lookup(canonicalKey, hash, out value, out _) == MemoryLookup.Fresh;
 
     /// <summary>
     /// The slow-path read, one probe that tells everything: a fresh entry, one due for refresh-ahead,
     /// one kept past its TTL for fail-safe (<see cref="MemoryLookup.Stale"/>), or none.
     /// </summary>
-    internal MemoryLookup Lookup<T>(ReadOnlySpan<byte> canonicalKey, KeyHash hash, out T value)
+    internal MemoryLookup Lookup<T>(ReadOnlySpan<byte> canonicalKey, KeyHash hash, out T value, out MemoryEntry? found)
     {
         if (_entries.TryGetValue(hash, out var entry) && entry.Key.AsSpan().SequenceEqual(canonicalKey) && TryCast(entry, out value))
         {
+            found = entry;
             var now = Now();
             // One comparison covers both freshness and refresh-ahead: FreshUntil is the earlier of the two.
             if (now < entry.FreshUntil)
             {
-                if (now - entry.LastAccess > _touchGrain)
-                {
-                    entry.LastAccess = now;
-                }
-
+                Touch(entry, now);
                 return MemoryLookup.Fresh;
             }
 
@@ -100,10 +97,33 @@ public sealed class MemoryCacheStore : MemoryCacheTier
         }
 
         value = default!;
+        found = null;
         return MemoryLookup.Miss;
     }
 
-    private static bool TryCast<T>(Entry entry, out T value)
+    /// <summary>The read of a <see cref="MemoryIndex{TArgs}"/>: an entry it found is served while it is still held here and fresh.</summary>
+    internal bool TryReadFresh<T>(MemoryEntry entry, out T value)
+    {
+        var now = Now();
+        if (!entry.Detached && now < entry.FreshUntil && TryCast(entry, out value))
+        {
+            Touch(entry, now);
+            return true;
+        }
+
+        value = default!;
+        return false;
+    }
+
+    private void Touch(MemoryEntry entry, long now)
+    {
+        if (now - entry.LastAccess > _touchGrain)
+        {
+            entry.LastAccess = now;
+        }
+    }
+
+    private static bool TryCast<T>(MemoryEntry entry, out T value)
     {
         if (entry.Value is T typed)
         {
@@ -137,13 +157,14 @@ public sealed class MemoryCacheStore : MemoryCacheTier
         var now = Now();
         var expiresAt = now + Ticks(timeToLive);
         var freshUntil = refreshAfter is { } refresh && refresh < timeToLive ? now + Ticks(refresh) : expiresAt;
-        var entry = new Entry(key.Canonical, value, size, freshUntil, expiresAt, expiresAt + Ticks(retainFor), tags) { LastAccess = now };
+        var entry = new MemoryEntry(key.Canonical, value, size, freshUntil, expiresAt, expiresAt + Ticks(retainFor), tags) { LastAccess = now };
         while (true)
         {
             if (_entries.TryGetValue(key.Hash, out var old))
             {
                 if (_entries.TryUpdate(key.Hash, entry, old))
                 {
+                    old.Detach();
                     Interlocked.Add(ref _sizeBytes, size - old.Size);
                     break;
                 }
@@ -211,10 +232,11 @@ public sealed class MemoryCacheStore : MemoryCacheTier
         return removed;
     }
 
-    private bool RemoveEntry(KeyHash hash, Entry entry)
+    private bool RemoveEntry(KeyHash hash, MemoryEntry entry)
     {
-        if (_entries.TryRemove(new KeyValuePair<KeyHash, Entry>(hash, entry)))
+        if (_entries.TryRemove(new KeyValuePair<KeyHash, MemoryEntry>(hash, entry)))
         {
+            entry.Detach();
             Interlocked.Add(ref _sizeBytes, -entry.Size);
             return true;
         }
@@ -234,7 +256,7 @@ public sealed class MemoryCacheStore : MemoryCacheTier
         {
             var target = CapacityBytes / 10 * 9;
             var now = Now();
-            var live = new List<KeyValuePair<KeyHash, Entry>>(_entries.Count);
+            var live = new List<KeyValuePair<KeyHash, MemoryEntry>>(_entries.Count);
             foreach (var pair in _entries)
             {
                 if (pair.Value.RetainUntil <= now)
@@ -270,18 +292,6 @@ public sealed class MemoryCacheStore : MemoryCacheTier
         {
             _evictionLock.Exit();
         }
-    }
-
-    private sealed class Entry(byte[] key, object? value, long size, long freshUntil, long expiresAt, long retainUntil, IReadOnlyList<string>? tags)
-    {
-        public byte[] Key { get; } = key;
-        public object? Value { get; } = value;
-        public long Size { get; } = size;
-        public long ExpiresAt { get; } = expiresAt;
-        public long RetainUntil { get; } = retainUntil;
-        public IReadOnlyList<string>? Tags { get; } = tags;
-        public long FreshUntil = freshUntil;
-        public long LastAccess;
     }
 }
 

@@ -25,16 +25,27 @@ namespace CachedMethods;
 /// </remarks>
 public sealed class MessagePackCacheSerializer : ICacheSerializer
 {
+    /// <summary>The default bound on a payload's uncompressed size when read back: 64 MiB.</summary>
+    public const int DefaultMaxDecompressedBytes = 64 * 1024 * 1024;
+
     private readonly MessagePackSerializerOptions _options;
+    private readonly int _maxDecompressedBytes;
 
     /// <summary>Creates the serializer; payloads over <paramref name="compressionThresholdBytes"/> are compressed.</summary>
-    public MessagePackCacheSerializer(int compressionThresholdBytes = 1024)
-        : this(CacheFormatters.Resolver, compressionThresholdBytes)
+    /// <param name="compressionThresholdBytes">Serialized values longer than this are LZ4-compressed.</param>
+    /// <param name="maxDecompressedBytes">
+    /// A compressed payload read back may declare at most this many uncompressed bytes, and at most what LZ4
+    /// can produce from the bytes present (255 to 1); otherwise reading throws before anything is allocated.
+    /// </param>
+    public MessagePackCacheSerializer(int compressionThresholdBytes = 1024, int maxDecompressedBytes = DefaultMaxDecompressedBytes)
+        : this(CacheFormatters.Resolver, compressionThresholdBytes, maxDecompressedBytes)
     {
     }
 
-    private MessagePackCacheSerializer(IFormatterResolver resolver, int compressionThresholdBytes)
+    private MessagePackCacheSerializer(IFormatterResolver resolver, int compressionThresholdBytes, int maxDecompressedBytes)
     {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxDecompressedBytes);
+        _maxDecompressedBytes = maxDecompressedBytes;
         _options = new MessagePackSerializerOptions(resolver)
             .WithSecurity(MessagePackSecurity.UntrustedData)
             .WithCompression(MessagePackCompression.Lz4BlockArray)
@@ -52,14 +63,20 @@ public sealed class MessagePackCacheSerializer : ICacheSerializer
     /// </summary>
     [RequiresDynamicCode("The contractless resolver emits formatters at run time.")]
     [RequiresUnreferencedCode("The contractless resolver reads members by reflection.")]
-    public static MessagePackCacheSerializer WithDynamicResolver(int compressionThresholdBytes = 1024) =>
-        new(new FallbackResolver(CacheFormatters.Resolver, ContractlessStandardResolver.Instance), compressionThresholdBytes);
+    public static MessagePackCacheSerializer WithDynamicResolver(int compressionThresholdBytes = 1024, int maxDecompressedBytes = DefaultMaxDecompressedBytes) =>
+        new(new FallbackResolver(CacheFormatters.Resolver, ContractlessStandardResolver.Instance), compressionThresholdBytes, maxDecompressedBytes);
 
     /// <inheritdoc/>
     public void Serialize<T>(IBufferWriter<byte> writer, T value) => MessagePackSerializer.Serialize(writer, value, _options);
 
     /// <inheritdoc/>
-    public T Deserialize<T>(ReadOnlyMemory<byte> payload) => MessagePackSerializer.Deserialize<T>(payload, _options);
+    /// <exception cref="InvalidDataException">The payload claims more uncompressed bytes than it may hold.</exception>
+    public T Deserialize<T>(ReadOnlyMemory<byte> payload)
+    {
+        // Bytes from a tier are untrusted: check the sizes they claim before MessagePack allocates them.
+        Lz4FrameLimit.Check(payload, _maxDecompressedBytes);
+        return MessagePackSerializer.Deserialize<T>(payload, _options);
+    }
 
     private sealed class FallbackResolver(IFormatterResolver first, IFormatterResolver fallback) : IFormatterResolver
     {

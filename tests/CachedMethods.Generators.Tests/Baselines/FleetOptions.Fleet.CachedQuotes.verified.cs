@@ -26,6 +26,14 @@ public sealed partial class CachedQuotes : global::Fleet.IQuotes
 
     private readonly global::Fleet.IQuotes _inner;
     private readonly global::CachedMethods.CacheManager _cache;
+    private static readonly object s_getAsyncIndexSite = new();
+    private readonly global::CachedMethods.MemoryIndex<global::System.ValueTuple<string>> _getAsyncIndex;
+    private static readonly object s_lastIndexSite = new();
+    private readonly global::CachedMethods.MemoryIndex<global::System.ValueTuple<string>> _lastIndex;
+    private static readonly object s_countIndexSite = new();
+    private readonly global::CachedMethods.MemoryIndex<global::System.ValueTuple<int>> _countIndex;
+    private static readonly object s_s_countOptions2IndexSite = new();
+    private readonly global::CachedMethods.MemoryIndex<global::System.ValueTuple<long>> _s_countOptions2Index;
 
     /// <summary>Wraps <paramref name="inner"/>, caching its [Cached] methods in <paramref name="cache"/>.</summary>
     /// <param name="inner">The instance that computes values on a miss.</param>
@@ -34,19 +42,29 @@ public sealed partial class CachedQuotes : global::Fleet.IQuotes
     {
         _inner = inner ?? throw new global::System.ArgumentNullException(nameof(inner));
         _cache = cache ?? throw new global::System.ArgumentNullException(nameof(cache));
+        _getAsyncIndex = _cache.GetMemoryIndex<global::System.ValueTuple<string>>(s_getAsyncIndexSite);
+        _lastIndex = _cache.GetMemoryIndex<global::System.ValueTuple<string>>(s_lastIndexSite);
+        _countIndex = _cache.GetMemoryIndex<global::System.ValueTuple<int>>(s_countIndexSite);
+        _s_countOptions2Index = _cache.GetMemoryIndex<global::System.ValueTuple<long>>(s_s_countOptions2IndexSite);
     }
 
     /// <inheritdoc/>
     public global::System.Threading.Tasks.Task<global::Fleet.Quote> GetAsync(string symbol, global::System.Threading.CancellationToken cancellationToken)
     {
+        var args = new global::System.ValueTuple<string>(symbol);
+        if (this._getAsyncIndex.TryGet<global::Fleet.Quote>(args, out var hit))
+        {
+            return global::System.Threading.Tasks.Task.FromResult(hit);
+        }
+
         var key = new global::CachedMethods.CacheKeyBuilder(stackalloc byte[256]);
         try
         {
             key.AppendScope("Fleet.IQuotes"u8, "GetAsync(System.String,System.Threading.CancellationToken)"u8, 0, "e6ca82dee82ccf93"u8);
             key.AppendName("symbol"u8);
             key.Append(symbol);
-            return this._cache.GetOrCreateAsync(
-                key.Written,
+            return this._getAsyncIndex.GetOrCreateAsync(
+                key.Written, args,
                 (Inner: this._inner, symbol),
                 static (state, ct) => new global::System.Threading.Tasks.ValueTask<global::Fleet.Quote>(state.Inner.GetAsync(state.symbol, ct)),
                 global::Fleet.CachedQuotes.s_getAsyncOptions,
@@ -82,13 +100,19 @@ public sealed partial class CachedQuotes : global::Fleet.IQuotes
     /// <inheritdoc/>
     public global::Fleet.Quote Last(string symbol)
     {
+        var args = new global::System.ValueTuple<string>(symbol);
+        if (this._lastIndex.TryGet<global::Fleet.Quote>(args, out var hit))
+        {
+            return hit;
+        }
+
         var key = new global::CachedMethods.CacheKeyBuilder(stackalloc byte[256]);
         try
         {
             key.AppendScope("Fleet.IQuotes"u8, "Last(System.String)"u8, 0, "e6ca82dee82ccf93"u8);
             key.AppendName("symbol"u8);
             key.Append(symbol);
-            return this._cache.GetOrCreate(key.Written, (Inner: this._inner, symbol), static state => state.Inner.Last(state.symbol), global::Fleet.CachedQuotes.s_lastOptions);
+            return this._lastIndex.GetOrCreate(key.Written, args, (Inner: this._inner, symbol), static state => state.Inner.Last(state.symbol), global::Fleet.CachedQuotes.s_lastOptions);
         }
         finally
         {
@@ -120,13 +144,19 @@ public sealed partial class CachedQuotes : global::Fleet.IQuotes
     /// <inheritdoc/>
     public int Count(int value)
     {
+        var args = new global::System.ValueTuple<int>(value);
+        if (this._countIndex.TryGet<int>(args, out var hit))
+        {
+            return hit;
+        }
+
         var key = new global::CachedMethods.CacheKeyBuilder(stackalloc byte[256]);
         try
         {
             key.AppendScope("Fleet.IQuotes"u8, "Count(System.Int32)"u8, 0, "6a1a38993bacffdd"u8);
             key.AppendName("value"u8);
             key.Append(value);
-            return this._cache.GetOrCreate(key.Written, (Inner: this._inner, value), static state => state.Inner.Count(state.value), global::Fleet.CachedQuotes.s_countOptions);
+            return this._countIndex.GetOrCreate(key.Written, args, (Inner: this._inner, value), static state => state.Inner.Count(state.value), global::Fleet.CachedQuotes.s_countOptions);
         }
         finally
         {
@@ -158,13 +188,19 @@ public sealed partial class CachedQuotes : global::Fleet.IQuotes
     /// <inheritdoc/>
     public int Count(long value)
     {
+        var args = new global::System.ValueTuple<long>(value);
+        if (this._s_countOptions2Index.TryGet<int>(args, out var hit))
+        {
+            return hit;
+        }
+
         var key = new global::CachedMethods.CacheKeyBuilder(stackalloc byte[256]);
         try
         {
             key.AppendScope("Fleet.IQuotes"u8, "Count(System.Int64)"u8, 0, "6a1a38993bacffdd"u8);
             key.AppendName("value"u8);
             key.Append(value);
-            return this._cache.GetOrCreate(key.Written, (Inner: this._inner, value), static state => state.Inner.Count(state.value), global::Fleet.CachedQuotes.s_countOptions2);
+            return this._s_countOptions2Index.GetOrCreate(key.Written, args, (Inner: this._inner, value), static state => state.Inner.Count(state.value), global::Fleet.CachedQuotes.s_countOptions2);
         }
         finally
         {

@@ -14,6 +14,8 @@ public sealed partial class CachedGeocoder : global::Geo.IGeocoder
 
     private readonly global::Geo.IGeocoder _inner;
     private readonly global::CachedMethods.CacheManager _cache;
+    private static readonly object s_locateIndexSite = new();
+    private readonly global::CachedMethods.MemoryIndex<global::System.ValueTuple<string>> _locateIndex;
 
     /// <summary>Wraps <paramref name="inner"/>, caching its [Cached] methods in <paramref name="cache"/>.</summary>
     /// <param name="inner">The instance that computes values on a miss.</param>
@@ -22,18 +24,25 @@ public sealed partial class CachedGeocoder : global::Geo.IGeocoder
     {
         _inner = inner ?? throw new global::System.ArgumentNullException(nameof(inner));
         _cache = cache ?? throw new global::System.ArgumentNullException(nameof(cache));
+        _locateIndex = _cache.GetMemoryIndex<global::System.ValueTuple<string>>(s_locateIndexSite);
     }
 
     /// <inheritdoc/>
     public string Locate(string city)
     {
+        var args = new global::System.ValueTuple<string>(city);
+        if (this._locateIndex.TryGet<string>(args, out var hit))
+        {
+            return hit;
+        }
+
         var key = new global::CachedMethods.CacheKeyBuilder(stackalloc byte[256]);
         try
         {
             key.AppendScope("Geo.Geocoder"u8, "Locate(System.String)"u8, 0, "0983c48586d6ddd6"u8);
             key.AppendName("city"u8);
             key.Append(city);
-            return this._cache.GetOrCreate(key.Written, (Inner: this._inner, city), static state => state.Inner.Locate(state.city), global::Geo.CachedGeocoder.s_locateOptions);
+            return this._locateIndex.GetOrCreate(key.Written, args, (Inner: this._inner, city), static state => state.Inner.Locate(state.city), global::Geo.CachedGeocoder.s_locateOptions);
         }
         finally
         {

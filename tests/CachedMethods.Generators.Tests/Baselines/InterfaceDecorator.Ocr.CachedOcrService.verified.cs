@@ -16,6 +16,12 @@ public sealed partial class CachedOcrService : global::Ocr.IOcrService
 
     private readonly global::Ocr.IOcrService _inner;
     private readonly global::CachedMethods.CacheManager _cache;
+    private static readonly object s_recognizeAsyncIndexSite = new();
+    private readonly global::CachedMethods.MemoryIndex<global::System.ValueTuple<string, int>> _recognizeAsyncIndex;
+    private static readonly object s_readPageAsyncIndexSite = new();
+    private readonly global::CachedMethods.MemoryIndex<global::System.ValueTuple<string>> _readPageAsyncIndex;
+    private static readonly object s_countWordsIndexSite = new();
+    private readonly global::CachedMethods.MemoryIndex<global::System.ValueTuple<string, bool>> _countWordsIndex;
 
     /// <summary>Wraps <paramref name="inner"/>, caching its [Cached] methods in <paramref name="cache"/>.</summary>
     /// <param name="inner">The instance that computes values on a miss.</param>
@@ -24,11 +30,20 @@ public sealed partial class CachedOcrService : global::Ocr.IOcrService
     {
         _inner = inner ?? throw new global::System.ArgumentNullException(nameof(inner));
         _cache = cache ?? throw new global::System.ArgumentNullException(nameof(cache));
+        _recognizeAsyncIndex = _cache.GetMemoryIndex<global::System.ValueTuple<string, int>>(s_recognizeAsyncIndexSite);
+        _readPageAsyncIndex = _cache.GetMemoryIndex<global::System.ValueTuple<string>>(s_readPageAsyncIndexSite);
+        _countWordsIndex = _cache.GetMemoryIndex<global::System.ValueTuple<string, bool>>(s_countWordsIndexSite);
     }
 
     /// <inheritdoc/>
     public global::System.Threading.Tasks.ValueTask<global::Ocr.OcrResult> RecognizeAsync(string documentHash, int dpi, global::Ocr.ILogSink? log, global::System.Threading.CancellationToken cancellationToken)
     {
+        var args = new global::System.ValueTuple<string, int>(documentHash, dpi);
+        if (this._recognizeAsyncIndex.TryGet<global::Ocr.OcrResult>(args, out var hit))
+        {
+            return new global::System.Threading.Tasks.ValueTask<global::Ocr.OcrResult>(hit);
+        }
+
         var key = new global::CachedMethods.CacheKeyBuilder(stackalloc byte[256]);
         try
         {
@@ -37,8 +52,8 @@ public sealed partial class CachedOcrService : global::Ocr.IOcrService
             key.Append(documentHash);
             key.AppendName("dpi"u8);
             key.Append(dpi);
-            return this._cache.GetOrCreateAsync(
-                key.Written,
+            return this._recognizeAsyncIndex.GetOrCreateAsync(
+                key.Written, args,
                 (Inner: this._inner, documentHash, dpi, log),
                 static (state, ct) => state.Inner.RecognizeAsync(state.documentHash, state.dpi, state.log, ct),
                 global::Ocr.CachedOcrService.s_recognizeAsyncOptions,
@@ -76,14 +91,20 @@ public sealed partial class CachedOcrService : global::Ocr.IOcrService
     /// <inheritdoc/>
     public global::System.Threading.Tasks.Task<global::Ocr.OcrResult> ReadPageAsync(string documentHash, int attempt)
     {
+        var args = new global::System.ValueTuple<string>(documentHash);
+        if (this._readPageAsyncIndex.TryGet<global::Ocr.OcrResult>(args, out var hit))
+        {
+            return global::System.Threading.Tasks.Task.FromResult(hit);
+        }
+
         var key = new global::CachedMethods.CacheKeyBuilder(stackalloc byte[256]);
         try
         {
             key.AppendScope("Ocr.IOcrService"u8, "ReadPageAsync(System.String,System.Int32)"u8, 2, "6de6149f72629fd5"u8);
             key.AppendName("documentHash"u8);
             key.Append(documentHash);
-            return this._cache.GetOrCreateAsync(
-                key.Written,
+            return this._readPageAsyncIndex.GetOrCreateAsync(
+                key.Written, args,
                 (Inner: this._inner, documentHash, attempt),
                 static (state, ct) => new global::System.Threading.Tasks.ValueTask<global::Ocr.OcrResult>(state.Inner.ReadPageAsync(state.documentHash, state.attempt)),
                 global::Ocr.CachedOcrService.s_readPageAsyncOptions,
@@ -119,6 +140,12 @@ public sealed partial class CachedOcrService : global::Ocr.IOcrService
     /// <inheritdoc/>
     public int CountWords(string text, bool ignoreCase)
     {
+        var args = new global::System.ValueTuple<string, bool>(text, ignoreCase);
+        if (this._countWordsIndex.TryGet<int>(args, out var hit))
+        {
+            return hit;
+        }
+
         var key = new global::CachedMethods.CacheKeyBuilder(stackalloc byte[256]);
         try
         {
@@ -127,7 +154,7 @@ public sealed partial class CachedOcrService : global::Ocr.IOcrService
             key.Append(text);
             key.AppendName("ignoreCase"u8);
             key.Append(ignoreCase);
-            return this._cache.GetOrCreate(key.Written, (Inner: this._inner, text, ignoreCase), static state => state.Inner.CountWords(state.text, state.ignoreCase), global::Ocr.CachedOcrService.s_countWordsOptions);
+            return this._countWordsIndex.GetOrCreate(key.Written, args, (Inner: this._inner, text, ignoreCase), static state => state.Inner.CountWords(state.text, state.ignoreCase), global::Ocr.CachedOcrService.s_countWordsOptions);
         }
         finally
         {

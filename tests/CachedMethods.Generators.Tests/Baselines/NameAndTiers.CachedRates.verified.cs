@@ -13,6 +13,8 @@ public sealed partial class CachedRates : global::IRates
 
     private readonly global::IRates _inner;
     private readonly global::CachedMethods.CacheManager _cache;
+    private static readonly object s_currentIndexSite = new();
+    private readonly global::CachedMethods.MemoryIndex<global::System.ValueTuple<string>> _currentIndex;
 
     /// <summary>Wraps <paramref name="inner"/>, caching its [Cached] methods in <paramref name="cache"/>.</summary>
     /// <param name="inner">The instance that computes values on a miss.</param>
@@ -21,18 +23,25 @@ public sealed partial class CachedRates : global::IRates
     {
         _inner = inner ?? throw new global::System.ArgumentNullException(nameof(inner));
         _cache = cache ?? throw new global::System.ArgumentNullException(nameof(cache));
+        _currentIndex = _cache.GetMemoryIndex<global::System.ValueTuple<string>>(s_currentIndexSite);
     }
 
     /// <inheritdoc/>
     public decimal Current(string currency)
     {
+        var args = new global::System.ValueTuple<string>(currency);
+        if (this._currentIndex.TryGet<decimal>(args, out var hit))
+        {
+            return hit;
+        }
+
         var key = new global::CachedMethods.CacheKeyBuilder(stackalloc byte[256]);
         try
         {
             key.AppendScope("rates.current"u8, ""u8, 0, "9a8e6f0429b670ca"u8);
             key.AppendName("currency"u8);
             key.Append(currency);
-            return this._cache.GetOrCreate(key.Written, (Inner: this._inner, currency), static state => state.Inner.Current(state.currency), global::CachedRates.s_currentOptions);
+            return this._currentIndex.GetOrCreate(key.Written, args, (Inner: this._inner, currency), static state => state.Inner.Current(state.currency), global::CachedRates.s_currentOptions);
         }
         finally
         {
