@@ -47,5 +47,15 @@ done
 if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then
   echo "dotnet test exited with $status (a build error or a crashed test host)"
 fi
+
+# The packages as a user gets them: pack, then build and run the README's Program.cs from outside the repo.
+mkdir -p "$results"
+bash scripts/consumer-test.sh | tee "$results/consumer.log"
+consumer_status=${PIPESTATUS[0]}
+counts=$(grep -E '^consumer: [0-9]+ passed, [0-9]+ failed$' "$results/consumer.log" | tail -n 1)
+p=$(sed -n 's/^consumer: \([0-9]*\) passed.*/\1/p' <<<"$counts")
+f=$(sed -n 's/.* \([0-9]*\) failed$/\1/p' <<<"$counts")
+passed=$((passed + ${p:-0})); failed=$((failed + ${f:-1}))
+[ "$consumer_status" -eq 0 ] || status=1
 echo "$passed passed, $failed failed"
 [ "$status" -eq 0 ] && [ "$failed" -eq 0 ]

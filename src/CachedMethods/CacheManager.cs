@@ -129,6 +129,10 @@ public sealed partial class CacheManager : IAsyncDisposable, IDisposable
         Interlocked.Exchange(ref _requestsPastMemoryHit, 0);
     }
 
+    /// <summary>Keys the stores of <paramref name="tiers"/> missed the last write of and still have to settle (tests, diagnostics).</summary>
+    internal int UnsettledKeyCount(CacheTiers tiers) =>
+        _tiers.Stores.Where(s => (s.Tier & tiers) != 0).Sum(s => s.Unsettled.Overflowed ? UnsettledKeys.Capacity : s.Unsettled.Count);
+
     /// <summary>Drains the background write queue and closes the stores.</summary>
     public async ValueTask DisposeAsync()
     {
@@ -138,6 +142,11 @@ public sealed partial class CacheManager : IAsyncDisposable, IDisposable
         }
 
         _fleet.Dispose();
+        foreach (var store in _tiers.Stores)
+        {
+            store.StopSettling();
+        }
+
         if (_tiers.BackgroundWriter is { } backgroundWriter)
         {
             await backgroundWriter.DisposeAsync().ConfigureAwait(false);
@@ -170,6 +179,7 @@ public sealed partial class CacheManager : IAsyncDisposable, IDisposable
         _fleet.Dispose();
         foreach (var store in _tiers.Stores)
         {
+            store.StopSettling();
             if (store.Store is IDisposable disposable)
             {
                 disposable.Dispose();

@@ -108,6 +108,72 @@ public sealed class DependencyInjectionTests : IDisposable
         Assert.IsType<OtherGeoService>(provider.GetRequiredService<IGeoService>());
     }
 
+    [Fact]
+    public void WrapsKeyedRegistrationsUnderTheirKey()
+    {
+        var instance = new CountingOcrService();
+        using var provider = new ServiceCollection()
+            .AddSingleton(_cache.Manager)
+            .AddKeyedSingleton<IOcrService>("fast", instance)
+            .AddKeyedScoped<IOcrService, CountingOcrService>("scoped")
+            .AddKeyedSingleton<IOcrService>("factory", (_, key) => new CountingOcrService())
+            .AddCachedDecorators()
+            .BuildServiceProvider(validateScopes: true);
+
+        var fast = provider.GetRequiredKeyedService<IOcrService>("fast");
+        fast.Concat("keyed", "1");
+        fast.Concat("keyed", "1");
+        using var scope = provider.CreateScope();
+
+        Assert.IsType<CachedOcrService>(fast);
+        Assert.IsType<CachedOcrService>(scope.ServiceProvider.GetRequiredKeyedService<IOcrService>("scoped"));
+        Assert.IsType<CachedOcrService>(provider.GetRequiredKeyedService<IOcrService>("factory"));
+        Assert.Equal(1, instance.Calls);
+    }
+
+    [Fact]
+    public void WrapsAFactoryRegistrationOfTheClassWhoseMethodsAreCached()
+    {
+        // [Cached] is on GeoService's own method: a factory is wrapped when it returns a GeoService, only then.
+        var geo = new GeoService();
+        using var provider = new ServiceCollection()
+            .AddSingleton(_cache.Manager)
+            .AddSingleton<IGeoService>(_ => geo)
+            .AddKeyedSingleton<IGeoService>("other", (_, _) => new OtherGeoService())
+            .AddCachedDecorators()
+            .BuildServiceProvider();
+
+        var service = provider.GetRequiredService<IGeoService>();
+        service.Lookup("paris");
+        service.Lookup("paris");
+
+        Assert.IsType<CachedGeoService>(service);
+        Assert.Equal(1, geo.Calls);
+        Assert.IsType<OtherGeoService>(provider.GetRequiredKeyedService<IGeoService>("other"));
+    }
+
+    [Fact]
+    public void TheDecoratorIsRegisteredAsItselfSoItsInvalidatorsNeedNoCast()
+    {
+        var instance = new CountingOcrService();
+        using var provider = new ServiceCollection()
+            .AddSingleton(_cache.Manager)
+            .AddSingleton<IOcrService>(instance)
+            .AddKeyedSingleton<IOcrService>("keyed", new CountingOcrService())
+            .AddCachedDecorators()
+            .BuildServiceProvider();
+
+        var ocr = provider.GetRequiredService<IOcrService>();
+        var decorator = provider.GetRequiredService<CachedOcrService>();
+        ocr.Concat("a", "b");
+
+        Assert.Same(ocr, decorator);
+        Assert.True(decorator.InvalidateConcat("a", "b"));
+        ocr.Concat("a", "b");
+        Assert.Equal(2, instance.Calls);
+        Assert.Same(provider.GetRequiredKeyedService<IOcrService>("keyed"), provider.GetRequiredKeyedService<CachedOcrService>("keyed"));
+    }
+
     private sealed class OtherGeoService : IGeoService
     {
         public string Lookup(string city) => city;

@@ -71,9 +71,10 @@ public class CircuitBreakerTests
     {
         var circuit = Opened();
         _time.Advance(TimeSpan.FromSeconds(1));
-        Assert.True(circuit.AllowCall());
+        Assert.True(circuit.AllowCall(out var probe));
+        Assert.True(probe);
 
-        Assert.True(circuit.OnFailure());
+        Assert.True(circuit.OnFailure(wasProbe: true));
 
         _time.Advance(TimeSpan.FromMilliseconds(1999));
         Assert.False(circuit.AllowCall());
@@ -82,18 +83,35 @@ public class CircuitBreakerTests
     }
 
     [Fact]
-    public void The_break_doubles_up_to_thirty_seconds()
+    public void The_break_doubles_per_failed_probe_up_to_two_seconds()
     {
         var circuit = Opened();
-        var expected = new[] { 1, 2, 4, 8, 16, 30, 30 };
+        var expected = new[] { 1, 2, 2, 2 };
         foreach (var seconds in expected)
         {
             _time.Advance(TimeSpan.FromSeconds(seconds) - TimeSpan.FromMilliseconds(1));
             Assert.False(circuit.AllowCall());
             _time.Advance(TimeSpan.FromMilliseconds(1));
-            Assert.True(circuit.AllowCall(), $"No probe after a break of {seconds} s.");
-            circuit.OnFailure();
+            Assert.True(circuit.AllowCall(out var probe), $"No probe after a break of {seconds} s.");
+            circuit.OnFailure(probe);
         }
+    }
+
+    [Fact]
+    public void Failures_of_calls_in_flight_when_it_opened_do_not_lengthen_the_break()
+    {
+        var circuit = Opened();
+        for (var i = 0; i < 50; i++)
+        {
+            // A burst of calls that started before the circuit opened.
+            Assert.False(circuit.OnFailure(wasProbe: false));
+        }
+
+        _time.Advance(CircuitBreaker.MinBreak);
+        Assert.True(circuit.AllowCall(out var probe));
+        Assert.True(probe);
+        Assert.True(circuit.OnSuccess());
+        Assert.False(circuit.IsOpen);
     }
 
     [Fact]
@@ -101,8 +119,8 @@ public class CircuitBreakerTests
     {
         var circuit = Opened();
         _time.Advance(TimeSpan.FromSeconds(1));
-        circuit.AllowCall();
-        circuit.OnFailure(); // break now 2 s
+        circuit.AllowCall(out var probe);
+        circuit.OnFailure(probe); // break now 2 s
         _time.Advance(TimeSpan.FromSeconds(2));
         circuit.AllowCall();
         circuit.OnSuccess();

@@ -17,7 +17,7 @@ internal sealed class TierReader(TierSet tiers, TierWriter writer, IFleetCoordin
         for (var i = 0; i < tiers.Stores.Length; i++)
         {
             var store = tiers.Stores[i];
-            if (!ShouldRead(store, allowed, synchronous: true))
+            if (!ShouldRead(store, key, allowed, synchronous: true))
             {
                 continue;
             }
@@ -49,7 +49,7 @@ internal sealed class TierReader(TierSet tiers, TierWriter writer, IFleetCoordin
         for (var i = 0; i < tiers.Stores.Length; i++)
         {
             var store = tiers.Stores[i];
-            if (!ShouldRead(store, allowed, synchronous: false))
+            if (!ShouldRead(store, key, allowed, synchronous: false))
             {
                 continue;
             }
@@ -75,8 +75,10 @@ internal sealed class TierReader(TierSet tiers, TierWriter writer, IFleetCoordin
         return read;
     }
 
-    private static bool ShouldRead(GuardedStore store, CacheTiers allowed, bool synchronous) =>
-        (allowed & store.Tier) != 0 && (!synchronous || store.CanRunSynchronously);
+    private static bool ShouldRead(GuardedStore store, CacheKey key, CacheTiers allowed, bool synchronous) =>
+        (allowed & store.Tier) != 0 && (!synchronous || store.CanRunSynchronously)
+        // The store missed this key's last write and may hold an older value: not to be served.
+        && !store.Unsettled.Contains(key.StorageId);
 
     /// <summary>Checks a frame read from <paramref name="store"/> and deserializes it.</summary>
     private FoundFrame<T> Open<T>(GuardedStore store, CacheKey key, byte[]? frame)

@@ -74,19 +74,34 @@ internal sealed class TierWriter(TierSet tiers, IFleetCoordinator fleet, ICacheS
         for (var i = 0; i < end; i++)
         {
             var store = tiers.Stores[i];
-            if (!tiers.Admits(store, allowed, payloadLength))
+            if ((allowed & store.Tier) == 0)
             {
                 continue;
             }
 
-            if (store.CanRunSynchronously)
+            var id = key.StorageId;
+            if (!tiers.Admits(store, allowed, payloadLength))
             {
-                store.Set(key.StorageId, frame, ttl);
+                // Too large for this store: an older, smaller value must not outlive this write there.
+                if (store.CanRunSynchronously)
+                {
+                    store.DeleteOrUnsettle(id);
+                }
+                else
+                {
+                    tiers.BackgroundWriter!.Enqueue(store, s => IgnoreResult(s.DeleteOrUnsettleAsync(id, CancellationToken.None)));
+                }
+            }
+            else if (store.CanRunSynchronously)
+            {
+                if (!store.Set(id, frame, ttl))
+                {
+                    store.Unsettle(id);
+                }
             }
             else
             {
-                var id = key.StorageId;
-                tiers.BackgroundWriter!.Enqueue(store, s => IgnoreResult(s.SetAsync(id, frame, ttl, CancellationToken.None)));
+                tiers.BackgroundWriter!.Enqueue(store, s => SetOrUnsettleAsync(s, id, frame, ttl));
             }
         }
     }
@@ -98,17 +113,48 @@ internal sealed class TierWriter(TierSet tiers, IFleetCoordinator fleet, ICacheS
         for (var i = 0; i < end; i++)
         {
             var store = tiers.Stores[i];
-            if (tiers.Admits(store, allowed, payloadLength))
+            if ((allowed & store.Tier) == 0)
             {
-                var write = store.SetAsync(key.StorageId, frame, ttl, cancellationToken);
-                if (!write.IsCompletedSuccessfully)
+                continue;
+            }
+
+            // A store too small for the value gets a delete instead: its older value must not shadow this one.
+            var write = tiers.Admits(store, allowed, payloadLength)
+                ? store.SetAsync(key.StorageId, frame, ttl, cancellationToken)
+                : store.DeleteOrUnsettleAsync(key.StorageId, cancellationToken) is var delete && delete.IsCompletedSuccessfully
+                    ? new ValueTask<bool>(true)
+                    : AlwaysTrue(delete);
+            if (!write.IsCompletedSuccessfully)
+            {
+                if (pending is null)
                 {
-                    (pending ??= new ValueTask<bool>[end])[i] = write;
+                    pending = new ValueTask<bool>[end];
+                    Array.Fill(pending, new ValueTask<bool>(true));
                 }
+
+                pending[i] = write;
+            }
+            else if (!write.Result)
+            {
+                store.Unsettle(key.StorageId);
             }
         }
 
-        return pending is null ? ValueTask.CompletedTask : AwaitAll(pending);
+        return pending is null ? ValueTask.CompletedTask : AwaitAll(pending, key);
+    }
+
+    private static async ValueTask<bool> AlwaysTrue(ValueTask<bool> pending)
+    {
+        await pending.ConfigureAwait(false);
+        return true;
+    }
+
+    private static async ValueTask SetOrUnsettleAsync(GuardedStore store, string storageId, byte[] frame, TimeSpan ttl)
+    {
+        if (!await store.SetAsync(storageId, frame, ttl, CancellationToken.None).ConfigureAwait(false))
+        {
+            store.Unsettle(storageId);
+        }
     }
 
     public bool Delete(CacheKey key)
@@ -118,12 +164,12 @@ internal sealed class TierWriter(TierSet tiers, IFleetCoordinator fleet, ICacheS
         {
             if (store.CanRunSynchronously)
             {
-                removed |= store.Delete(key.StorageId);
+                removed |= store.DeleteOrUnsettle(key.StorageId);
             }
             else
             {
                 var id = key.StorageId;
-                tiers.BackgroundWriter!.Enqueue(store, s => IgnoreResult(s.DeleteAsync(id, CancellationToken.None)));
+                tiers.BackgroundWriter!.Enqueue(store, s => IgnoreResult(s.DeleteOrUnsettleAsync(id, CancellationToken.None)));
             }
         }
 
@@ -136,7 +182,7 @@ internal sealed class TierWriter(TierSet tiers, IFleetCoordinator fleet, ICacheS
         var removed = tiers.Memory?.Remove(key) ?? false;
         foreach (var store in tiers.Stores)
         {
-            removed |= await store.DeleteAsync(key.StorageId, cancellationToken).ConfigureAwait(false);
+            removed |= await store.DeleteOrUnsettleAsync(key.StorageId, cancellationToken).ConfigureAwait(false);
         }
 
         await fleet.PublishAsync(CoherenceMessage.Removed(key)).ConfigureAwait(false);
@@ -155,11 +201,11 @@ internal sealed class TierWriter(TierSet tiers, IFleetCoordinator fleet, ICacheS
 
             if (store.CanRunSynchronously)
             {
-                removed += store.Clear();
+                removed += store.ClearOrUnsettle();
             }
             else
             {
-                tiers.BackgroundWriter!.Enqueue(store, static s => IgnoreResult(s.ClearAsync(CancellationToken.None)));
+                tiers.BackgroundWriter!.Enqueue(store, static s => IgnoreResult(s.ClearOrUnsettleAsync(CancellationToken.None)));
             }
         }
 
@@ -178,7 +224,7 @@ internal sealed class TierWriter(TierSet tiers, IFleetCoordinator fleet, ICacheS
         {
             if ((which & store.Tier) != 0)
             {
-                removed += await store.ClearAsync(cancellationToken).ConfigureAwait(false);
+                removed += await store.ClearOrUnsettleAsync(cancellationToken).ConfigureAwait(false);
             }
         }
 
@@ -207,11 +253,15 @@ internal sealed class TierWriter(TierSet tiers, IFleetCoordinator fleet, ICacheS
         }
     }
 
-    private static async ValueTask AwaitAll(ValueTask<bool>[] pending)
+    private async ValueTask AwaitAll(ValueTask<bool>[] pending, CacheKey key)
     {
-        foreach (var write in pending)
+        for (var i = 0; i < pending.Length; i++)
         {
-            await write.ConfigureAwait(false);
+            if (!await pending[i].ConfigureAwait(false) && i < tiers.Stores.Length)
+            {
+                // Not taken (down, circuit open, timed out, full): the store may keep an older value.
+                tiers.Stores[i].Unsettle(key.StorageId);
+            }
         }
     }
 

@@ -30,7 +30,7 @@ internal sealed class CallGuard(string name, TimeSpan timeout, TimeProvider time
     /// <summary>Runs a synchronous call; <paramref name="fallback"/> when it is skipped or fails.</summary>
     public TResult Run<TState, TResult>(TState state, Func<TState, TResult> call, TResult fallback, string operation)
     {
-        if (!Enter())
+        if (!Enter(out var probe))
         {
             return fallback;
         }
@@ -43,7 +43,7 @@ internal sealed class CallGuard(string name, TimeSpan timeout, TimeProvider time
         }
         catch (Exception ex)
         {
-            Failed(ex, operation);
+            Failed(ex, operation, probe);
             return fallback;
         }
     }
@@ -51,7 +51,7 @@ internal sealed class CallGuard(string name, TimeSpan timeout, TimeProvider time
     /// <summary>Runs an asynchronous call within <paramref name="bound"/> (default: the guard's timeout); <paramref name="fallback"/> when it is skipped, fails or times out.</summary>
     public ValueTask<TResult> RunAsync<TState, TResult>(TState state, Func<TState, CancellationToken, ValueTask<TResult>> call, TResult fallback, string operation, CancellationToken cancellationToken, TimeSpan bound = default)
     {
-        if (!Enter())
+        if (!Enter(out var probe))
         {
             return new ValueTask<TResult>(fallback);
         }
@@ -63,7 +63,7 @@ internal sealed class CallGuard(string name, TimeSpan timeout, TimeProvider time
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
-            Failed(ex, operation);
+            Failed(ex, operation, probe);
             return new ValueTask<TResult>(fallback);
         }
 
@@ -74,10 +74,10 @@ internal sealed class CallGuard(string name, TimeSpan timeout, TimeProvider time
             return new ValueTask<TResult>(pending.Result);
         }
 
-        return AwaitAsync(pending, fallback, operation, bound == default ? timeout : bound, cancellationToken);
+        return AwaitAsync(pending, fallback, operation, bound == default ? timeout : bound, probe, cancellationToken);
     }
 
-    private async ValueTask<TResult> AwaitAsync<TResult>(ValueTask<TResult> pending, TResult fallback, string operation, TimeSpan bound, CancellationToken cancellationToken)
+    private async ValueTask<TResult> AwaitAsync<TResult>(ValueTask<TResult> pending, TResult fallback, string operation, TimeSpan bound, bool probe, CancellationToken cancellationToken)
     {
         try
         {
@@ -93,12 +93,16 @@ internal sealed class CallGuard(string name, TimeSpan timeout, TimeProvider time
         }
         catch (Exception ex)
         {
-            Failed(ex, operation);
+            Failed(ex, operation, probe);
             return fallback;
         }
     }
 
-    private bool Enter() => isAvailable() && _circuit.AllowCall();
+    private bool Enter(out bool probe)
+    {
+        probe = false;
+        return isAvailable() && _circuit.AllowCall(out probe);
+    }
 
     private void Succeeded()
     {
@@ -108,11 +112,11 @@ internal sealed class CallGuard(string name, TimeSpan timeout, TimeProvider time
         }
     }
 
-    private void Failed(Exception exception, string operation)
+    private void Failed(Exception exception, string operation, bool probe)
     {
         Counters.Error();
         Log.StoreFailed(logger, name, operation, exception is TimeoutException ? "timed out" : exception.GetType().Name, exception);
-        if (_circuit.OnFailure())
+        if (_circuit.OnFailure(probe))
         {
             Log.CircuitOpened(logger, name, CircuitBreaker.FailureThreshold);
         }

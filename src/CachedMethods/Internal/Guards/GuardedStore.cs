@@ -8,16 +8,26 @@ namespace CachedMethods.Internal;
 /// </summary>
 internal sealed class GuardedStore
 {
+    /// <summary>How often unsettled keys are retried while the store fails; also how soon after it answers they are settled.</summary>
+    internal static readonly TimeSpan SettleInterval = TimeSpan.FromMilliseconds(250);
+
     private readonly ILogger _logger;
+    private readonly TimeProvider _time;
+    private readonly CancellationTokenSource _stopping = new();
+    private int _settling;
 
     public GuardedStore(ICacheStore store, TimeSpan timeout, TimeProvider time, ILogger logger)
     {
         Store = store;
         _logger = logger;
+        _time = time;
         Guard = new CallGuard(store.Name, timeout, time, logger, () => store.IsAvailable, store.BoundsOwnCalls);
     }
 
     public ICacheStore Store { get; }
+
+    /// <summary>Keys whose last write this store did not take; read as misses here until settled.</summary>
+    public UnsettledKeys Unsettled { get; } = new();
 
     /// <summary>The guard of this store; the fleet coordinator of a shared store goes through it too.</summary>
     public CallGuard Guard { get; }
@@ -46,6 +56,77 @@ internal sealed class GuardedStore
     public ValueTask<bool> DeleteAsync(string storageId, CancellationToken cancellationToken) =>
         Guard.RunAsync((Store, storageId), static (s, ct) => s.Store.DeleteAsync(s.storageId, ct), false, "delete", cancellationToken);
 
+    /// <summary>A delete whose failure, unlike absence, leaves the key unsettled: 1 removed, 0 absent, -1 failed.</summary>
+    public async ValueTask<bool> DeleteOrUnsettleAsync(string storageId, CancellationToken cancellationToken)
+    {
+        var outcome = await Guard.RunAsync((Store, storageId), static async (s, ct) => await s.Store.DeleteAsync(s.storageId, ct).ConfigureAwait(false) ? 1 : 0, -1, "delete", cancellationToken).ConfigureAwait(false);
+        if (outcome < 0)
+        {
+            Unsettle(storageId);
+        }
+
+        return outcome > 0;
+    }
+
+    /// <summary>The synchronous form of <see cref="DeleteOrUnsettleAsync"/>.</summary>
+    public bool DeleteOrUnsettle(string storageId)
+    {
+        var outcome = Guard.Run((Store, storageId), static s => s.Store.Delete(s.storageId) ? 1 : 0, -1, "delete");
+        if (outcome < 0)
+        {
+            Unsettle(storageId);
+        }
+
+        return outcome > 0;
+    }
+
+    /// <summary>A clear whose failure leaves every key unsettled; returns how many were removed.</summary>
+    public long ClearOrUnsettle()
+    {
+        var removed = Guard.Run(Store, static s => s.Clear(), -1L, "clear");
+        if (removed < 0)
+        {
+            UnsettleAll();
+        }
+
+        return Math.Max(removed, 0);
+    }
+
+    /// <summary>The asynchronous form of <see cref="ClearOrUnsettle"/>.</summary>
+    public async ValueTask<long> ClearOrUnsettleAsync(CancellationToken cancellationToken)
+    {
+        var removed = await ClearForSettleAsync(cancellationToken).ConfigureAwait(false);
+        if (removed < 0)
+        {
+            UnsettleAll();
+        }
+
+        return Math.Max(removed, 0);
+    }
+
+    /// <summary>Records that this store may keep an older value of <paramref name="storageId"/>, and starts settling it.</summary>
+    public void Unsettle(string storageId)
+    {
+        Unsettled.Record(storageId);
+        StartSettling();
+    }
+
+    /// <summary>Records that this store may keep older values of any key (a clear failed), and starts settling.</summary>
+    public void UnsettleAll()
+    {
+        Unsettled.RecordAll();
+        StartSettling();
+    }
+
+    /// <summary>Stops the settling loop; called before the store is closed.</summary>
+    public void StopSettling() => _stopping.Cancel();
+
+    internal async ValueTask<bool> DeleteForSettleAsync(string storageId, CancellationToken cancellationToken) =>
+        await Guard.RunAsync((Store, storageId), static async (s, ct) => { await s.Store.DeleteAsync(s.storageId, ct).ConfigureAwait(false); return true; }, false, "settle", cancellationToken).ConfigureAwait(false);
+
+    internal ValueTask<long> ClearForSettleAsync(CancellationToken cancellationToken) =>
+        Guard.RunAsync(Store, static (s, ct) => s.ClearAsync(ct), -1L, "settle", cancellationToken, Guard.Timeout * 20);
+
     public long Clear() => Guard.Run(Store, static s => s.Clear(), 0L, "clear");
 
     // A clear walks the whole prefix: it gets a longer bound than a single-key call.
@@ -63,6 +144,49 @@ internal sealed class GuardedStore
             // Statistics are not a call path: a failure here neither counts as an error nor moves the circuit.
             Log.StoreFailed(_logger, Name, "usage", ex.GetType().Name, ex);
             return StoreUsage.Unknown;
+        }
+    }
+
+    private void StartSettling()
+    {
+        if (!_stopping.IsCancellationRequested && Interlocked.CompareExchange(ref _settling, 1, 0) == 0)
+        {
+            _ = Task.Run(SettleLoopAsync);
+        }
+    }
+
+    /// <summary>
+    /// Retries the unsettled keys every <see cref="SettleInterval"/> until none is left. Its calls go through
+    /// the guard, so while the circuit is open they wait for the probe, and they are the probe when no
+    /// caller is: a store that returns is settled within a break and an interval even with no traffic.
+    /// </summary>
+    private async Task SettleLoopAsync()
+    {
+        try
+        {
+            while (!_stopping.IsCancellationRequested)
+            {
+                await Task.Delay(SettleInterval, _time, _stopping.Token).ConfigureAwait(false);
+                if (await Unsettled.SettleAsync(this, _stopping.Token).ConfigureAwait(false))
+                {
+                    break;
+                }
+            }
+        }
+        catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
+        {
+        }
+        catch (Exception ex)
+        {
+            Log.StoreFailed(_logger, Name, "settle", ex.GetType().Name, ex);
+        }
+        finally
+        {
+            Volatile.Write(ref _settling, 0);
+            if (!Unsettled.IsEmpty)
+            {
+                StartSettling();
+            }
         }
     }
 
