@@ -13,6 +13,9 @@ missing=()
 command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
 command -v tesseract >/dev/null 2>&1 || missing+=(tesseract-ocr)
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+# The NativeAOT smoke step links with clang and zlib.
+command -v clang >/dev/null 2>&1 || command -v clang-14 >/dev/null 2>&1 || missing+=(clang)
+[ -e /usr/lib/x86_64-linux-gnu/libz.so ] || missing+=(zlib1g-dev)
 if [ ${#missing[@]} -gt 0 ]; then
   echo "== installing ${missing[*]} (Debian)"
   as_root apt-get update -qq && as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
@@ -57,5 +60,13 @@ p=$(sed -n 's/^consumer: \([0-9]*\) passed.*/\1/p' <<<"$counts")
 f=$(sed -n 's/.* \([0-9]*\) failed$/\1/p' <<<"$counts")
 passed=$((passed + ${p:-0})); failed=$((failed + ${f:-1}))
 [ "$consumer_status" -eq 0 ] || status=1
+
+# NativeAOT: publish a small consumer and run it twice over one disk folder; counted as one test.
+if bash scripts/aot-smoke.sh; then
+  passed=$((passed + 1))
+else
+  failed=$((failed + 1))
+  echo "aot-smoke failed"
+fi
 echo "$passed passed, $failed failed"
 [ "$status" -eq 0 ] && [ "$failed" -eq 0 ]

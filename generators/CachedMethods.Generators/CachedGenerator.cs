@@ -37,6 +37,34 @@ public sealed class CachedGenerator : IIncrementalGenerator
             .WithTrackingName(TrackingNames.Files);
         context.RegisterSourceOutput(files, static (output, model) => output.AddSource(model.HintName, TargetEmitter.Emit(model)));
 
+        // One resolver per assembly, for the stored types of [Cached] methods and the [CacheSerializable] types.
+        var cachedValues = context.SyntaxProvider
+            .ForAttributeWithMetadataName(
+                TypeFacts.CachedAttribute,
+                static (node, _) => node is MethodDeclarationSyntax,
+                FormatterRootParser.FromCachedMethod)
+            .WithTrackingName(TrackingNames.CachedValues);
+        var serializableValues = context.SyntaxProvider
+            .ForAttributeWithMetadataName(
+                FormatterRootParser.CacheSerializableAttribute,
+                static (node, _) => node is CompilationUnitSyntax or ClassDeclarationSyntax,
+                FormatterRootParser.FromSerializable)
+            .WithTrackingName(TrackingNames.SerializableValues);
+        var hasFormatterRegistry = context.CompilationProvider
+            .Select(static (compilation, _) => compilation.GetTypeByMetadataName("CachedMethods.Serialization.CacheFormatters") is not null);
+        var formatters = cachedValues.Collect()
+            .Combine(serializableValues.Collect())
+            .Combine(hasFormatterRegistry)
+            .Select(static (pair, _) => pair.Right ? Merge(pair.Left.Left.AddRange(pair.Left.Right)) : EquatableArray<FormatterModel>.Empty)
+            .WithTrackingName(TrackingNames.Formatters);
+        context.RegisterSourceOutput(formatters, static (output, model) =>
+        {
+            if (!model.IsEmpty)
+            {
+                output.AddSource(FormatterEmitter.HintName, FormatterEmitter.Emit(model));
+            }
+        });
+
         var hasDependencyInjection = context.CompilationProvider
             .Select(static (compilation, _) =>
                 compilation.GetTypeByMetadataName("Microsoft.Extensions.DependencyInjection.ServiceProviderKeyedServiceExtensions") is not null)
@@ -59,6 +87,21 @@ public sealed class CachedGenerator : IIncrementalGenerator
     {
         var seen = new HashSet<string>();
         return all.Where(t => seen.Add(t.HintName)).ToImmutableArray();
+    }
+
+    /// <summary>Every root's formatters, each type once, ordered by type name so the output is deterministic.</summary>
+    private static EquatableArray<FormatterModel> Merge(ImmutableArray<EquatableArray<FormatterModel>> roots)
+    {
+        var byType = new Dictionary<string, FormatterModel>(System.StringComparer.Ordinal);
+        foreach (var formatter in roots.SelectMany(static r => r))
+        {
+            if (!byType.ContainsKey(formatter.Type))
+            {
+                byType[formatter.Type] = formatter;
+            }
+        }
+
+        return byType.Values.OrderBy(static f => f.Type, System.StringComparer.Ordinal).ToEquatableArray();
     }
 
     private static RegistrationModel Registration(ImmutableArray<TargetModel> all) =>

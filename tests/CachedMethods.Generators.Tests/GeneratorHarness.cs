@@ -23,6 +23,7 @@ internal static class GeneratorHarness
     [
         .. Basic.Reference.Assemblies.Net100.References.All,
         MetadataReference.CreateFromFile(typeof(CacheManager).Assembly.Location),
+        MetadataReference.CreateFromFile(typeof(MessagePack.MessagePackSerializer).Assembly.Location),
         MetadataReference.CreateFromFile(typeof(IServiceCollection).Assembly.Location),
     ];
 
@@ -34,7 +35,9 @@ internal static class GeneratorHarness
             new CSharpCompilationOptions(
                 OutputKind.DynamicallyLinkedLibrary,
                 nullableContextOptions: NullableContextOptions.Enable,
-                generalDiagnosticOption: ReportDiagnostic.Error));
+                generalDiagnosticOption: ReportDiagnostic.Error)
+                // As MSBuild does: MessagePack targets net6.0, whose System.Runtime unifies with net10.0's.
+                .WithSpecificDiagnosticOptions([new("CS1701", ReportDiagnostic.Suppress), new("CS1702", ReportDiagnostic.Suppress)]));
 
     public static GeneratorDriver CreateDriver() =>
         CSharpGeneratorDriver.Create(

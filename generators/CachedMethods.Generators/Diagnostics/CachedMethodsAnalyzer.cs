@@ -44,6 +44,7 @@ public sealed class CachedMethodsAnalyzer : DiagnosticAnalyzer
             start.RegisterSymbolAction(AnalyzeType, SymbolKind.NamedType);
             start.RegisterSyntaxNodeAction(AnalyzeFunction, SyntaxKind.LocalFunctionStatement, SyntaxKind.ParenthesizedLambdaExpression, SyntaxKind.SimpleLambdaExpression);
             start.RegisterCompilationEndAction(end => ReportDuplicateNames(end, names));
+            start.RegisterCompilationEndAction(end => AnalyzeSerializable(end.Compilation.Assembly, end.ReportDiagnostic, end.CancellationToken));
         });
     }
 
@@ -155,6 +156,7 @@ public sealed class CachedMethodsAnalyzer : DiagnosticAnalyzer
     private static void AnalyzeType(SymbolAnalysisContext context)
     {
         var type = (INamedTypeSymbol)context.Symbol;
+        AnalyzeSerializable(type, context.ReportDiagnostic, context.CancellationToken);
         foreach (var diagnostic in TargetParser.InvalidatorDiagnostics(type, context.CancellationToken))
         {
             context.ReportDiagnostic(diagnostic);
@@ -184,6 +186,25 @@ public sealed class CachedMethodsAnalyzer : DiagnosticAnalyzer
                     group.Key,
                     methods[i].Method.ToDisplayString(SymbolDisplayFormat.CSharpShortErrorMessageFormat),
                     other.Method.ToDisplayString(SymbolDisplayFormat.CSharpShortErrorMessageFormat)));
+            }
+        }
+    }
+
+    /// <summary>CM0040: a type named by [CacheSerializable] on the assembly or a class that cannot round-trip exactly.</summary>
+    private static void AnalyzeSerializable(ISymbol holder, System.Action<Diagnostic> report, System.Threading.CancellationToken cancellationToken)
+    {
+        foreach (var attribute in holder.GetAttributes())
+        {
+            if (attribute.AttributeClass is not { } c || TypeFacts.MetadataName(c) != FormatterRootParser.CacheSerializableAttribute
+                || FormatterRootParser.TypeOf(attribute) is not { } type)
+            {
+                continue;
+            }
+
+            var location = attribute.ApplicationSyntaxReference?.GetSyntax(cancellationToken).GetLocation();
+            foreach (var reason in ValueShapeWalker.Walk(type, holder as IAssemblySymbol ?? holder.ContainingAssembly).Problems)
+            {
+                report(Diagnostic.Create(DiagnosticDescriptors.SerializableTypeNotStorable, location, type.ToDisplayString(), reason));
             }
         }
     }

@@ -48,8 +48,8 @@ internal static class DiagnosticDescriptors
 
     public static readonly DiagnosticDescriptor ResultNotSerializable = Create(
         "CM0007",
-        "The result type cannot be stored by MessagePack",
-        "The result type '{0}' of '{1}' cannot be stored: {2}",
+        "The result type cannot be stored exactly",
+        "The result type '{0}' of '{1}' cannot be stored exactly: {2}",
         DiagnosticSeverity.Error);
 
     public static readonly DiagnosticDescriptor NegativeTtl = Create(
@@ -161,6 +161,18 @@ internal static class DiagnosticDescriptors
         "The result type '{0}' of '{1}' is mutable: {2}; a memory hit returns the same instance to every caller, so one caller's change is seen by all. Return an immutable type (init-only properties, IReadOnlyList<T>, ImmutableArray<T>), or set AllowMutableResult = true to accept sharing",
         DiagnosticSeverity.Warning);
 
+    public static readonly DiagnosticDescriptor SerializableTypeNotStorable = Create(
+        "CM0040",
+        "A [CacheSerializable] type cannot be stored exactly",
+        "'{0}' in [CacheSerializable] cannot be stored exactly: {1}",
+        DiagnosticSeverity.Error);
+
+    public static readonly DiagnosticDescriptor NoFormatterForEngineCall = Create(
+        "CM0041",
+        "A value passed to the cache has no generated formatter",
+        "'{0}' has no generated MessagePack formatter, so {1} cannot store it below memory; add [assembly: CacheSerializable(typeof({0}))]",
+        DiagnosticSeverity.Warning);
+
     public static readonly DiagnosticDescriptor[] All =
     [
         KeyParamsNameNotFound, KeyParamsDuplicate, ParameterNotInKey, ParameterNotKeyable, UnsupportedReturnType,
@@ -168,6 +180,7 @@ internal static class DiagnosticDescriptors
         MissingCacheManager, MissingCoreMethod, GenericNotSupported, KeyParamMarkedNotCacheKey, NegativeDuration,
         RefreshAheadOutOfRange, InvalidTag, SoftTimeoutWithoutFailSafe, InvalidatorNameTaken, InvalidatorSignatureCollision,
         DuplicateName, CachedHasNoEffect, CoreReadsUnkeyedState, CacheKeyMemberNotKeyable, MutableResult,
+        SerializableTypeNotStorable, NoFormatterForEngineCall,
     ];
 
     private static DiagnosticDescriptor Create(string id, string title, string message, DiagnosticSeverity severity, params string[] tags) =>

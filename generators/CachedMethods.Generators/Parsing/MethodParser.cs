@@ -56,7 +56,7 @@ internal static class MethodParser
             sink.Report(DiagnosticDescriptors.GenericNotSupported, methodLocation, methodName);
         }
 
-        var (returnKind, resultType) = ReadReturnType(attributed, methodName, sink, cancellationToken);
+        var (returnKind, resultType, resultShape) = ReadReturnType(attributed, methodName, sink, cancellationToken);
         var (keyParameters, cancellationTokenParameter) = SelectKeyParameters(attributed, data, methodName, sink);
 
         var planner = new KeyShapePlanner(encoders, attributed.ContainingAssembly);
@@ -79,7 +79,7 @@ internal static class MethodParser
             }
         }
 
-        if (sink.HasErrors || returnKind is not { } kind || resultType is null)
+        if (sink.HasErrors || returnKind is not { } kind || resultType is null || resultShape is null)
         {
             return null;
         }
@@ -90,7 +90,7 @@ internal static class MethodParser
             data.Name ?? TypeFacts.CanonicalName(site.ScopeType),
             data.Name is null ? ScopeMethod(signature) : string.Empty,
             data.Version,
-            ResultShapeFingerprint.Compute(resultType),
+            resultShape.Fingerprint,
             options,
             site.OptionsField,
             keyParts.ToEquatableArray(),
@@ -138,7 +138,23 @@ internal static class MethodParser
         return false;
     }
 
-    private static (ReturnKind? Kind, ITypeSymbol? Result) ReadReturnType(
+    /// <summary>The value a cached method stores: T of T, Task&lt;T&gt; or ValueTask&lt;T&gt;; <see langword="null"/> for any other return.</summary>
+    public static ITypeSymbol? StoredType(IMethodSymbol method)
+    {
+        if (method.ReturnsVoid || method.ReturnsByRef || method.ReturnsByRefReadonly || method.ReturnType is IErrorTypeSymbol)
+        {
+            return null;
+        }
+
+        return TypeFacts.MetadataName(method.ReturnType) switch
+        {
+            "System.Threading.Tasks.Task`1" or "System.Threading.Tasks.ValueTask`1" => ((INamedTypeSymbol)method.ReturnType).TypeArguments[0],
+            "System.Threading.Tasks.Task" or "System.Threading.Tasks.ValueTask" or "System.Collections.Generic.IAsyncEnumerable`1" => null,
+            _ => method.ReturnType.IsRefLikeType || method.ReturnType is IPointerTypeSymbol or IFunctionPointerTypeSymbol ? null : method.ReturnType,
+        };
+    }
+
+    private static (ReturnKind? Kind, ITypeSymbol? Result, ValueShape? Shape) ReadReturnType(
         IMethodSymbol method, string methodName, DiagnosticSink sink, CancellationToken cancellationToken)
     {
         var type = method.ReturnType;
@@ -172,7 +188,7 @@ internal static class MethodParser
         }
         else if (type is IErrorTypeSymbol)
         {
-            return (null, null);
+            return (null, null, null);
         }
         else
         {
@@ -188,15 +204,16 @@ internal static class MethodParser
         if (problem is not null)
         {
             sink.Report(DiagnosticDescriptors.UnsupportedReturnType, returnTypeLocation, methodName, type.ToDisplayString(), problem);
-            return (null, null);
+            return (null, null, null);
         }
 
-        if (outcome.Result is { } resultType && SerializabilityChecker.Check(resultType) is { } reason)
+        var shape = ValueShapeWalker.Walk(outcome.Result!, method.ContainingAssembly);
+        foreach (var reason in shape.Problems)
         {
-            sink.Report(DiagnosticDescriptors.ResultNotSerializable, returnTypeLocation, resultType.ToDisplayString(), methodName, reason);
+            sink.Report(DiagnosticDescriptors.ResultNotSerializable, returnTypeLocation, outcome.Result!.ToDisplayString(), methodName, reason);
         }
 
-        return outcome;
+        return (outcome.Kind, outcome.Result, shape);
     }
 
     private static (List<IParameterSymbol> Key, IParameterSymbol? CancellationToken) SelectKeyParameters(

@@ -139,7 +139,8 @@ public static class WorkerPool
             if (Path.GetFileNameWithoutExtension(host) == "dotnet")
             {
                 start.ArgumentList.Add("exec");
-                start.ArgumentList.Add(typeof(WorkerPool).Assembly.Location);
+                // AppContext.BaseDirectory, not Assembly.Location, which is empty in a single-file or NativeAOT app (IL3000).
+                start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, typeof(WorkerPool).Assembly.GetName().Name + ".dll"));
             }
 
             foreach (var argument in arguments.ForWorker(id))

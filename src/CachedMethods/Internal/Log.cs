@@ -29,7 +29,7 @@ internal static partial class Log
     [LoggerMessage(5, LogLevel.Warning, "Cache entry {StorageId} in tier '{Tier}' could not be read as {Type}; deleted and treated as a miss.")]
     public static partial void UnreadableEntry(ILogger logger, string storageId, string tier, string type, Exception exception);
 
-    [LoggerMessage(6, LogLevel.Error, "A value of type {Type} could not be serialized; it was returned but not cached.")]
+    [LoggerMessage(6, LogLevel.Warning, "A value of type {Type} could not be serialized, so values of this type are cached in memory only, never in Redis or the persistent tier (logged once per type). Give the type a generated formatter: see CM0007 and CM0041.")]
     public static partial void NotSerializable(ILogger logger, string type, Exception exception);
 
     [LoggerMessage(7, LogLevel.Warning, "The background write queue is full ({Capacity}); a write to tier '{Tier}' was dropped.")]

@@ -30,7 +30,7 @@ public sealed partial class CachedLayoutService : global::Shapes.ILayoutService
         var key = new global::CachedMethods.CacheKeyBuilder(stackalloc byte[256]);
         try
         {
-            key.AppendScope("Shapes.ILayoutService"u8, "Render(Shapes.Layout,Shapes.Size[],System.Collections.Generic.List<System.Guid>,System.Collections.Generic.IEnumerable<System.DateTime>,System.Nullable<System.Int32>[],Shapes.Tag,System.Nullable<System.Decimal>,System.Byte[],System.ReadOnlyMemory<System.Byte>,System.DateOnly,System.TimeSpan)"u8, 0, "c3e82f70f33a4187"u8);
+            key.AppendScope("Shapes.ILayoutService"u8, "Render(Shapes.Layout,Shapes.Size[],System.Collections.Generic.List<System.Guid>,System.Collections.Generic.IEnumerable<System.DateTime>,System.Nullable<System.Int32>[],Shapes.Tag,System.Nullable<System.Decimal>,System.Byte[],System.ReadOnlyMemory<System.Byte>,System.DateOnly,System.TimeSpan)"u8, 0, "0983c48586d6ddd6"u8);
             key.AppendName("layout"u8);
             global::Shapes.CachedLayoutService.WriteKey(ref key, layout);
             key.AppendName("sizes"u8);
@@ -140,7 +140,7 @@ public sealed partial class CachedLayoutService : global::Shapes.ILayoutService
         var key = new global::CachedMethods.CacheKeyBuilder(stackalloc byte[256]);
         try
         {
-            key.AppendScope("Shapes.ILayoutService"u8, "Render(Shapes.Layout,Shapes.Size[],System.Collections.Generic.List<System.Guid>,System.Collections.Generic.IEnumerable<System.DateTime>,System.Nullable<System.Int32>[],Shapes.Tag,System.Nullable<System.Decimal>,System.Byte[],System.ReadOnlyMemory<System.Byte>,System.DateOnly,System.TimeSpan)"u8, 0, "c3e82f70f33a4187"u8);
+            key.AppendScope("Shapes.ILayoutService"u8, "Render(Shapes.Layout,Shapes.Size[],System.Collections.Generic.List<System.Guid>,System.Collections.Generic.IEnumerable<System.DateTime>,System.Nullable<System.Int32>[],Shapes.Tag,System.Nullable<System.Decimal>,System.Byte[],System.ReadOnlyMemory<System.Byte>,System.DateOnly,System.TimeSpan)"u8, 0, "0983c48586d6ddd6"u8);
             key.AppendName("layout"u8);
             global::Shapes.CachedLayoutService.WriteKey(ref key, layout);
             key.AppendName("sizes"u8);

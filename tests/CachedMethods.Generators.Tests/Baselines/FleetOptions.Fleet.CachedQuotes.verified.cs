@@ -60,7 +60,7 @@ public sealed partial class CachedQuotes : global::Fleet.IQuotes
         var key = new global::CachedMethods.CacheKeyBuilder(stackalloc byte[256]);
         try
         {
-            key.AppendScope("Fleet.IQuotes"u8, "GetAsync(System.String,System.Threading.CancellationToken)"u8, 0, "6ef296573f1b59e2"u8);
+            key.AppendScope("Fleet.IQuotes"u8, "GetAsync(System.String,System.Threading.CancellationToken)"u8, 0, "e6ca82dee82ccf93"u8);
             key.AppendName("symbol"u8);
             key.Append(symbol);
             return this._getAsyncIndex.GetOrCreateAsync(
@@ -86,7 +86,7 @@ public sealed partial class CachedQuotes : global::Fleet.IQuotes
         var key = new global::CachedMethods.CacheKeyBuilder(stackalloc byte[256]);
         try
         {
-            key.AppendScope("Fleet.IQuotes"u8, "GetAsync(System.String,System.Threading.CancellationToken)"u8, 0, "6ef296573f1b59e2"u8);
+            key.AppendScope("Fleet.IQuotes"u8, "GetAsync(System.String,System.Threading.CancellationToken)"u8, 0, "e6ca82dee82ccf93"u8);
             key.AppendName("symbol"u8);
             key.Append(symbol);
             return this._cache.DeleteAsync(key.ToCacheKey(), cancellationToken);
@@ -109,7 +109,7 @@ public sealed partial class CachedQuotes : global::Fleet.IQuotes
         var key = new global::CachedMethods.CacheKeyBuilder(stackalloc byte[256]);
         try
         {
-            key.AppendScope("Fleet.IQuotes"u8, "Last(System.String)"u8, 0, "6ef296573f1b59e2"u8);
+            key.AppendScope("Fleet.IQuotes"u8, "Last(System.String)"u8, 0, "e6ca82dee82ccf93"u8);
             key.AppendName("symbol"u8);
             key.Append(symbol);
             return this._lastIndex.GetOrCreate(key.Written, args, (Inner: this._inner, symbol), static state => state.Inner.Last(state.symbol), global::Fleet.CachedQuotes.s_lastOptions);
@@ -130,7 +130,7 @@ public sealed partial class CachedQuotes : global::Fleet.IQuotes
         var key = new global::CachedMethods.CacheKeyBuilder(stackalloc byte[256]);
         try
         {
-            key.AppendScope("Fleet.IQuotes"u8, "Last(System.String)"u8, 0, "6ef296573f1b59e2"u8);
+            key.AppendScope("Fleet.IQuotes"u8, "Last(System.String)"u8, 0, "e6ca82dee82ccf93"u8);
             key.AppendName("symbol"u8);
             key.Append(symbol);
             return this._cache.Delete(key.ToCacheKey());
@@ -153,7 +153,7 @@ public sealed partial class CachedQuotes : global::Fleet.IQuotes
         var key = new global::CachedMethods.CacheKeyBuilder(stackalloc byte[256]);
         try
         {
-            key.AppendScope("Fleet.IQuotes"u8, "Count(System.Int32)"u8, 0, "6a174ef4d44b937a"u8);
+            key.AppendScope("Fleet.IQuotes"u8, "Count(System.Int32)"u8, 0, "6a1a38993bacffdd"u8);
             key.AppendName("value"u8);
             key.Append(value);
             return this._countIndex.GetOrCreate(key.Written, args, (Inner: this._inner, value), static state => state.Inner.Count(state.value), global::Fleet.CachedQuotes.s_countOptions);
@@ -174,7 +174,7 @@ public sealed partial class CachedQuotes : global::Fleet.IQuotes
         var key = new global::CachedMethods.CacheKeyBuilder(stackalloc byte[256]);
         try
         {
-            key.AppendScope("Fleet.IQuotes"u8, "Count(System.Int32)"u8, 0, "6a174ef4d44b937a"u8);
+            key.AppendScope("Fleet.IQuotes"u8, "Count(System.Int32)"u8, 0, "6a1a38993bacffdd"u8);
             key.AppendName("value"u8);
             key.Append(value);
             return this._cache.Delete(key.ToCacheKey());
@@ -197,7 +197,7 @@ public sealed partial class CachedQuotes : global::Fleet.IQuotes
         var key = new global::CachedMethods.CacheKeyBuilder(stackalloc byte[256]);
         try
         {
-            key.AppendScope("Fleet.IQuotes"u8, "Count(System.Int64)"u8, 0, "6a174ef4d44b937a"u8);
+            key.AppendScope("Fleet.IQuotes"u8, "Count(System.Int64)"u8, 0, "6a1a38993bacffdd"u8);
             key.AppendName("value"u8);
             key.Append(value);
             return this._s_countOptions2Index.GetOrCreate(key.Written, args, (Inner: this._inner, value), static state => state.Inner.Count(state.value), global::Fleet.CachedQuotes.s_countOptions2);
@@ -218,7 +218,7 @@ public sealed partial class CachedQuotes : global::Fleet.IQuotes
         var key = new global::CachedMethods.CacheKeyBuilder(stackalloc byte[256]);
         try
         {
-            key.AppendScope("Fleet.IQuotes"u8, "Count(System.Int64)"u8, 0, "6a174ef4d44b937a"u8);
+            key.AppendScope("Fleet.IQuotes"u8, "Count(System.Int64)"u8, 0, "6a1a38993bacffdd"u8);
             key.AppendName("value"u8);
             key.Append(value);
             return this._cache.Delete(key.ToCacheKey());

@@ -14,7 +14,7 @@ partial class QuoteFeed
         var key = new global::CachedMethods.CacheKeyBuilder(stackalloc byte[256]);
         try
         {
-            key.AppendScope("Fleet.QuoteFeed"u8, "FetchAsync(System.String,System.String)"u8, 0, "6ef296573f1b59e2"u8);
+            key.AppendScope("Fleet.QuoteFeed"u8, "FetchAsync(System.String,System.String)"u8, 0, "e6ca82dee82ccf93"u8);
             key.AppendName("symbol"u8);
             key.Append(symbol);
             key.AppendName("cancellationToken"u8);
@@ -42,7 +42,7 @@ partial class QuoteFeed
         var key = new global::CachedMethods.CacheKeyBuilder(stackalloc byte[256]);
         try
         {
-            key.AppendScope("Fleet.QuoteFeed"u8, "FetchAsync(System.String,System.String)"u8, 0, "6ef296573f1b59e2"u8);
+            key.AppendScope("Fleet.QuoteFeed"u8, "FetchAsync(System.String,System.String)"u8, 0, "e6ca82dee82ccf93"u8);
             key.AppendName("symbol"u8);
             key.Append(symbol);
             key.AppendName("cancellationToken"u8);
@@ -61,7 +61,7 @@ partial class QuoteFeed
         var key = new global::CachedMethods.CacheKeyBuilder(stackalloc byte[256]);
         try
         {
-            key.AppendScope("Fleet.QuoteFeed"u8, "Normalize(System.String)"u8, 0, "c3e82f70f33a4187"u8);
+            key.AppendScope("Fleet.QuoteFeed"u8, "Normalize(System.String)"u8, 0, "0983c48586d6ddd6"u8);
             key.AppendName("symbol"u8);
             key.Append(symbol);
             return global::Fleet.QuoteFeed.Shared.GetOrCreate(key.Written, symbol, static state => global::Fleet.QuoteFeed.NormalizeCore(state), global::Fleet.QuoteFeed.s_normalizeOptions);
@@ -82,7 +82,7 @@ partial class QuoteFeed
         var key = new global::CachedMethods.CacheKeyBuilder(stackalloc byte[256]);
         try
         {
-            key.AppendScope("Fleet.QuoteFeed"u8, "Normalize(System.String)"u8, 0, "c3e82f70f33a4187"u8);
+            key.AppendScope("Fleet.QuoteFeed"u8, "Normalize(System.String)"u8, 0, "0983c48586d6ddd6"u8);
             key.AppendName("symbol"u8);
             key.Append(symbol);
             return global::Fleet.QuoteFeed.Shared.Delete(key.ToCacheKey());

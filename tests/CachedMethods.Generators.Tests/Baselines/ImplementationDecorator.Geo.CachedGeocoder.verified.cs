@@ -39,7 +39,7 @@ public sealed partial class CachedGeocoder : global::Geo.IGeocoder
         var key = new global::CachedMethods.CacheKeyBuilder(stackalloc byte[256]);
         try
         {
-            key.AppendScope("Geo.Geocoder"u8, "Locate(System.String)"u8, 0, "c3e82f70f33a4187"u8);
+            key.AppendScope("Geo.Geocoder"u8, "Locate(System.String)"u8, 0, "0983c48586d6ddd6"u8);
             key.AppendName("city"u8);
             key.Append(city);
             return this._locateIndex.GetOrCreate(key.Written, args, (Inner: this._inner, city), static state => state.Inner.Locate(state.city), global::Geo.CachedGeocoder.s_locateOptions);
@@ -60,7 +60,7 @@ public sealed partial class CachedGeocoder : global::Geo.IGeocoder
         var key = new global::CachedMethods.CacheKeyBuilder(stackalloc byte[256]);
         try
         {
-            key.AppendScope("Geo.Geocoder"u8, "Locate(System.String)"u8, 0, "c3e82f70f33a4187"u8);
+            key.AppendScope("Geo.Geocoder"u8, "Locate(System.String)"u8, 0, "0983c48586d6ddd6"u8);
             key.AppendName("city"u8);
             key.Append(city);
             return this._cache.Delete(key.ToCacheKey());

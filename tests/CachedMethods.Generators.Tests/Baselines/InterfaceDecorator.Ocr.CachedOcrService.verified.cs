@@ -47,7 +47,7 @@ public sealed partial class CachedOcrService : global::Ocr.IOcrService
         var key = new global::CachedMethods.CacheKeyBuilder(stackalloc byte[256]);
         try
         {
-            key.AppendScope("Ocr.IOcrService"u8, "RecognizeAsync(System.String,System.Int32,Ocr.ILogSink,System.Threading.CancellationToken)"u8, 0, "a310708d8e42e940"u8);
+            key.AppendScope("Ocr.IOcrService"u8, "RecognizeAsync(System.String,System.Int32,Ocr.ILogSink,System.Threading.CancellationToken)"u8, 0, "6de6149f72629fd5"u8);
             key.AppendName("documentHash"u8);
             key.Append(documentHash);
             key.AppendName("dpi"u8);
@@ -75,7 +75,7 @@ public sealed partial class CachedOcrService : global::Ocr.IOcrService
         var key = new global::CachedMethods.CacheKeyBuilder(stackalloc byte[256]);
         try
         {
-            key.AppendScope("Ocr.IOcrService"u8, "RecognizeAsync(System.String,System.Int32,Ocr.ILogSink,System.Threading.CancellationToken)"u8, 0, "a310708d8e42e940"u8);
+            key.AppendScope("Ocr.IOcrService"u8, "RecognizeAsync(System.String,System.Int32,Ocr.ILogSink,System.Threading.CancellationToken)"u8, 0, "6de6149f72629fd5"u8);
             key.AppendName("documentHash"u8);
             key.Append(documentHash);
             key.AppendName("dpi"u8);
@@ -100,7 +100,7 @@ public sealed partial class CachedOcrService : global::Ocr.IOcrService
         var key = new global::CachedMethods.CacheKeyBuilder(stackalloc byte[256]);
         try
         {
-            key.AppendScope("Ocr.IOcrService"u8, "ReadPageAsync(System.String,System.Int32)"u8, 2, "a310708d8e42e940"u8);
+            key.AppendScope("Ocr.IOcrService"u8, "ReadPageAsync(System.String,System.Int32)"u8, 2, "6de6149f72629fd5"u8);
             key.AppendName("documentHash"u8);
             key.Append(documentHash);
             return this._readPageAsyncIndex.GetOrCreateAsync(
@@ -126,7 +126,7 @@ public sealed partial class CachedOcrService : global::Ocr.IOcrService
         var key = new global::CachedMethods.CacheKeyBuilder(stackalloc byte[256]);
         try
         {
-            key.AppendScope("Ocr.IOcrService"u8, "ReadPageAsync(System.String,System.Int32)"u8, 2, "a310708d8e42e940"u8);
+            key.AppendScope("Ocr.IOcrService"u8, "ReadPageAsync(System.String,System.Int32)"u8, 2, "6de6149f72629fd5"u8);
             key.AppendName("documentHash"u8);
             key.Append(documentHash);
             return this._cache.DeleteAsync(key.ToCacheKey(), cancellationToken);
@@ -149,7 +149,7 @@ public sealed partial class CachedOcrService : global::Ocr.IOcrService
         var key = new global::CachedMethods.CacheKeyBuilder(stackalloc byte[256]);
         try
         {
-            key.AppendScope("Ocr.IOcrService"u8, "CountWords(System.String,System.Boolean)"u8, 0, "6a174ef4d44b937a"u8);
+            key.AppendScope("Ocr.IOcrService"u8, "CountWords(System.String,System.Boolean)"u8, 0, "6a1a38993bacffdd"u8);
             key.AppendName("text"u8);
             key.Append(text);
             key.AppendName("ignoreCase"u8);
@@ -172,7 +172,7 @@ public sealed partial class CachedOcrService : global::Ocr.IOcrService
         var key = new global::CachedMethods.CacheKeyBuilder(stackalloc byte[256]);
         try
         {
-            key.AppendScope("Ocr.IOcrService"u8, "CountWords(System.String,System.Boolean)"u8, 0, "6a174ef4d44b937a"u8);
+            key.AppendScope("Ocr.IOcrService"u8, "CountWords(System.String,System.Boolean)"u8, 0, "6a1a38993bacffdd"u8);
             key.AppendName("text"u8);
             key.Append(text);
             key.AppendName("ignoreCase"u8);

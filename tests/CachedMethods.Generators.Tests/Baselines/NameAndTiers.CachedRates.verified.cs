@@ -38,7 +38,7 @@ public sealed partial class CachedRates : global::IRates
         var key = new global::CachedMethods.CacheKeyBuilder(stackalloc byte[256]);
         try
         {
-            key.AppendScope("rates.current"u8, ""u8, 0, "968f4ea6e32b64e5"u8);
+            key.AppendScope("rates.current"u8, ""u8, 0, "9a8e6f0429b670ca"u8);
             key.AppendName("currency"u8);
             key.Append(currency);
             return this._currentIndex.GetOrCreate(key.Written, args, (Inner: this._inner, currency), static state => state.Inner.Current(state.currency), global::CachedRates.s_currentOptions);
@@ -59,7 +59,7 @@ public sealed partial class CachedRates : global::IRates
         var key = new global::CachedMethods.CacheKeyBuilder(stackalloc byte[256]);
         try
         {
-            key.AppendScope("rates.current"u8, ""u8, 0, "968f4ea6e32b64e5"u8);
+            key.AppendScope("rates.current"u8, ""u8, 0, "9a8e6f0429b670ca"u8);
             key.AppendName("currency"u8);
             key.Append(currency);
             return this._cache.Delete(key.ToCacheKey());
@@ -76,7 +76,7 @@ public sealed partial class CachedRates : global::IRates
         var key = new global::CachedMethods.CacheKeyBuilder(stackalloc byte[256]);
         try
         {
-            key.AppendScope("IRates"u8, "Historical(System.String,System.DateOnly)"u8, 0, "968f4ea6e32b64e5"u8);
+            key.AppendScope("IRates"u8, "Historical(System.String,System.DateOnly)"u8, 0, "9a8e6f0429b670ca"u8);
             key.AppendName("currency"u8);
             key.Append(currency);
             key.AppendName("day"u8);
@@ -99,7 +99,7 @@ public sealed partial class CachedRates : global::IRates
         var key = new global::CachedMethods.CacheKeyBuilder(stackalloc byte[256]);
         try
         {
-            key.AppendScope("IRates"u8, "Historical(System.String,System.DateOnly)"u8, 0, "968f4ea6e32b64e5"u8);
+            key.AppendScope("IRates"u8, "Historical(System.String,System.DateOnly)"u8, 0, "9a8e6f0429b670ca"u8);
             key.AppendName("currency"u8);
             key.Append(currency);
             key.AppendName("day"u8);

@@ -14,7 +14,7 @@ partial class Checksums
         var key = new global::CachedMethods.CacheKeyBuilder(stackalloc byte[256]);
         try
         {
-            key.AppendScope("Reports.Checksums"u8, "Of(System.Byte[])"u8, 0, "c3e82f70f33a4187"u8);
+            key.AppendScope("Reports.Checksums"u8, "Of(System.Byte[])"u8, 0, "0983c48586d6ddd6"u8);
             key.AppendName("content"u8);
             key.Append(content);
             return cache.GetOrCreate(key.Written, content, static state => global::Reports.Checksums.OfCore(state), global::Reports.Checksums.s_ofOptions);
@@ -36,7 +36,7 @@ partial class Checksums
         var key = new global::CachedMethods.CacheKeyBuilder(stackalloc byte[256]);
         try
         {
-            key.AppendScope("Reports.Checksums"u8, "Of(System.Byte[])"u8, 0, "c3e82f70f33a4187"u8);
+            key.AppendScope("Reports.Checksums"u8, "Of(System.Byte[])"u8, 0, "0983c48586d6ddd6"u8);
             key.AppendName("content"u8);
             key.Append(content);
             return cache.Delete(key.ToCacheKey());

@@ -17,7 +17,7 @@ partial class Outer
             var key = new global::CachedMethods.CacheKeyBuilder(stackalloc byte[256]);
             try
             {
-                key.AppendScope("Reports.Outer.ReportBuilder"u8, "Build(System.String,System.Int32)"u8, 0, "82c373583269cadc"u8);
+                key.AppendScope("Reports.Outer.ReportBuilder"u8, "Build(System.String,System.Int32)"u8, 0, "ca593d60d0759167"u8);
                 key.AppendName("title"u8);
                 key.Append(title);
                 key.AppendName("lines"u8);
@@ -40,7 +40,7 @@ partial class Outer
             var key = new global::CachedMethods.CacheKeyBuilder(stackalloc byte[256]);
             try
             {
-                key.AppendScope("Reports.Outer.ReportBuilder"u8, "Build(System.String,System.Int32)"u8, 0, "82c373583269cadc"u8);
+                key.AppendScope("Reports.Outer.ReportBuilder"u8, "Build(System.String,System.Int32)"u8, 0, "ca593d60d0759167"u8);
                 key.AppendName("title"u8);
                 key.Append(title);
                 key.AppendName("lines"u8);
@@ -59,7 +59,7 @@ partial class Outer
             var key = new global::CachedMethods.CacheKeyBuilder(stackalloc byte[256]);
             try
             {
-                key.AppendScope("Reports.Outer.ReportBuilder"u8, "CountAsync(System.String,System.Threading.CancellationToken)"u8, 3, "6a174ef4d44b937a"u8);
+                key.AppendScope("Reports.Outer.ReportBuilder"u8, "CountAsync(System.String,System.Threading.CancellationToken)"u8, 3, "6a1a38993bacffdd"u8);
                 key.AppendName("title"u8);
                 key.Append(title);
                 return cache.GetOrCreateAsync(
@@ -85,7 +85,7 @@ partial class Outer
             var key = new global::CachedMethods.CacheKeyBuilder(stackalloc byte[256]);
             try
             {
-                key.AppendScope("Reports.Outer.ReportBuilder"u8, "CountAsync(System.String,System.Threading.CancellationToken)"u8, 3, "6a174ef4d44b937a"u8);
+                key.AppendScope("Reports.Outer.ReportBuilder"u8, "CountAsync(System.String,System.Threading.CancellationToken)"u8, 3, "6a1a38993bacffdd"u8);
                 key.AppendName("title"u8);
                 key.Append(title);
                 return cache.DeleteAsync(key.ToCacheKey(), cancellationToken);
@@ -102,7 +102,7 @@ partial class Outer
             var key = new global::CachedMethods.CacheKeyBuilder(stackalloc byte[256]);
             try
             {
-                key.AppendScope("Reports.Outer.ReportBuilder"u8, "TitleAsync(System.Int32)"u8, 0, "c3e82f70f33a4187"u8);
+                key.AppendScope("Reports.Outer.ReportBuilder"u8, "TitleAsync(System.Int32)"u8, 0, "0983c48586d6ddd6"u8);
                 key.AppendName("id"u8);
                 key.Append(id);
                 return cache.GetOrCreateAsync(
@@ -128,7 +128,7 @@ partial class Outer
             var key = new global::CachedMethods.CacheKeyBuilder(stackalloc byte[256]);
             try
             {
-                key.AppendScope("Reports.Outer.ReportBuilder"u8, "TitleAsync(System.Int32)"u8, 0, "c3e82f70f33a4187"u8);
+                key.AppendScope("Reports.Outer.ReportBuilder"u8, "TitleAsync(System.Int32)"u8, 0, "0983c48586d6ddd6"u8);
                 key.AppendName("id"u8);
                 key.Append(id);
                 return cache.DeleteAsync(key.ToCacheKey(), cancellationToken);

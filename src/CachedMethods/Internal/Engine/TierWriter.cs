@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 
 namespace CachedMethods.Internal;
@@ -10,7 +11,17 @@ namespace CachedMethods.Internal;
 /// </summary>
 internal sealed class TierWriter(TierSet tiers, IFleetCoordinator fleet, ICacheSerializer serializer, TimeProvider time, ILogger logger)
 {
-    /// <summary>Serializes once for every tier; <see langword="null"/> when nothing should be stored.</summary>
+    /// <summary>The memory size counted for a value that cannot be serialized when less was written before the failure.</summary>
+    private const int UnserializableSizeFloor = 1024;
+
+    /// <summary>Types already logged as unserializable: one log line per type, not one per call.</summary>
+    private readonly ConcurrentDictionary<Type, byte> _unserializable = new();
+
+    /// <summary>
+    /// Serializes once for every tier. A value that cannot be serialized (no formatter, a derived type, a delegate)
+    /// is kept in memory only, sized by the bytes written before the failure (at least 1 KiB), and logged once per
+    /// type: it is never silently "cached nowhere" (issue 10).
+    /// </summary>
     /// <exception cref="CacheSerializationException">The value cannot be serialized and <paramref name="throwIfUnserializable"/> is set.</exception>
     public PreparedEntry? Prepare<T>(CacheKey key, T value, in EntryPolicy policy, bool throwIfUnserializable)
     {
@@ -32,8 +43,12 @@ internal sealed class TierWriter(TierSet tiers, IFleetCoordinator fleet, ICacheS
                 throw new CacheSerializationException($"A value of type {type} cannot be serialized for the cache; nothing was stored. {ex.Message}", ex);
             }
 
-            Log.NotSerializable(logger, type, ex);
-            return null;
+            if (_unserializable.TryAdd(typeof(T), 0))
+            {
+                Log.NotSerializable(logger, type, ex);
+            }
+
+            return new PreparedEntry(null, Math.Max(buffer.WrittenCount, UnserializableSizeFloor), policy);
         }
 
         byte[]? frame = null;

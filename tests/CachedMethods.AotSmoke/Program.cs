@@ -1,0 +1,43 @@
+// Usage: CachedMethods.AotSmoke <disk-folder>
+// The first run computes and stores; a second run over the same folder must be served from disk and read back
+// exactly what the first stored. Prints one line, "computed" or "disk", and exits 1 on anything else.
+using CachedMethods;
+using CachedMethods.AotSmoke;
+
+[assembly: CacheSerializable(typeof(Quote))]
+
+if (args.Length != 1)
+{
+    Console.Error.WriteLine("usage: CachedMethods.AotSmoke <disk-folder>");
+    return 2;
+}
+
+var options = new CacheOptions { DiskCachePath = args[0], Environment = CacheEnvironment.Main };
+await using var cache = new CacheManager(options);
+var reports = new Reports(cache);
+
+var report = await reports.BuildAsync("doc-1");
+var quote = await cache.GetOrCreateAsync("quote:doc-1", _ => new ValueTask<Quote>(Quote.Expected));
+var stats = cache.GetStats();
+var diskHits = stats.Tiers.Where(t => t.Name == "disk").Sum(t => t.Hits);
+
+if (!Report.Expected.SameAs(report) || quote != Quote.Expected)
+{
+    Console.WriteLine("wrong value read back");
+    return 1;
+}
+
+if (reports.Calls == 1 && diskHits == 0)
+{
+    Console.WriteLine("computed");
+    return 0;
+}
+
+if (reports.Calls == 0 && diskHits == 2)
+{
+    Console.WriteLine("disk");
+    return 0;
+}
+
+Console.WriteLine($"unexpected: {reports.Calls} computations, {diskHits} disk hits");
+return 1;
