@@ -33,7 +33,7 @@ internal sealed class RedisFleetCoordinator : IFleetCoordinator
         _coherence = options.Coherence;
         _lockExpiry = TimeSpan.FromSeconds(options.LockExpirySeconds);
         _lockWait = TimeSpan.FromSeconds(options.LockWaitTimeoutSeconds);
-        Tags = new TagClock(memory);
+        Tags = new TagClock(memory, _time);
         coordinator.MessageReceived += OnMessage;
     }
 
@@ -48,7 +48,7 @@ internal sealed class RedisFleetCoordinator : IFleetCoordinator
                 var at = await _guard.RunAsync((_coordinator, tag), static (s, ct) => ReadTagTimeAsync(s._coordinator, s.tag, ct), null, "read tag time", cancellationToken).ConfigureAwait(false);
                 if (at is { } known)
                 {
-                    // Kept until a Tag message updates it, or a reconnect clears it. A failed read is not kept.
+                    // Kept until a Tag message updates it, a reconnect clears it, or it is older than TagClock.Freshness. A failed read is not kept.
                     Tags.Learn(tag, known);
                 }
             }
