@@ -36,6 +36,10 @@ public class MemoryHitBenchmarks
     private IItemService _castle = null!;
     private CacheManager _engine = null!;
     private ConcurrentDictionary<(string Method, int Id), Item> _dictionary = null!;
+    private ConcurrentDictionary<(string Method, int Id), Item> _plain = null!;
+    private CacheManager _missEngine = null!;
+    private IItemService _missGenerated = null!;
+    private int _missId;
     private MemoryCache _memoryCache = null!;
     private FusionCache _fusionCache = null!;
     private HybridCache _hybridCache = null!;
@@ -51,6 +55,9 @@ public class MemoryHitBenchmarks
         _handWritten = new HandWrittenItemService(_service, _engine);
         _castle = CastleCachingInterceptor.Wrap<IItemService>(_service, _engine);
         _dictionary = new ConcurrentDictionary<(string, int), Item>();
+        _plain = new ConcurrentDictionary<(string, int), Item>();
+        _missEngine = Engines.MemoryOnly();
+        _missGenerated = new CachedItemService(_service, _missEngine);
         _memoryCache = OtherCaches.MemoryCache();
         _fusionCache = OtherCaches.FusionCache();
         (_hybridCache, _hybridProvider) = OtherCaches.HybridCache();
@@ -61,6 +68,7 @@ public class MemoryHitBenchmarks
         await Warm.HitAsync(nameof(HandWritten_Sync), () => _service.Calls, () => ValueTask.FromResult(HandWritten_Sync()));
         await Warm.HitAsync(nameof(HandWritten_Task), () => _service.Calls, () => new ValueTask<Item>(HandWritten_Task()));
         await Warm.HitAsync(nameof(HandWritten_ValueTask), () => _service.Calls, HandWritten_ValueTask);
+        await Warm.HitAsync(nameof(ConcurrentDictionary_Plain), () => _service.Calls, () => ValueTask.FromResult(ConcurrentDictionary_Plain()));
         await Warm.HitAsync(nameof(ConcurrentDictionary_SameKey), () => _service.Calls, () => ValueTask.FromResult(ConcurrentDictionary_SameKey()));
         await Warm.HitAsync(nameof(MemoryCache_TryGetValue), () => _service.Calls, () => ValueTask.FromResult(MemoryCache_TryGetValue()));
         await Warm.HitAsync(nameof(FusionCache_GetOrSet), () => _service.Calls, () => ValueTask.FromResult(FusionCache_GetOrSet()));
@@ -74,6 +82,7 @@ public class MemoryHitBenchmarks
     public async Task CleanupAsync()
     {
         await _engine.DisposeAsync();
+        await _missEngine.DisposeAsync();
         _memoryCache.Dispose();
         _fusionCache.Dispose();
         await _hybridProvider.DisposeAsync();
@@ -101,8 +110,16 @@ public class MemoryHitBenchmarks
     [Benchmark]
     public ValueTask<Item> HandWritten_ValueTask() => _handWritten.GetItemValueTaskAsync(_id);
 
-    /// <summary>The floor of any in-process cache: one lookup by (method, argument), no key encoding, no TTL, no bound.</summary>
+    /// <summary>
+    /// The plainest cache there is, and the group's baseline: one <c>TryGetValue</c> by (constant method
+    /// name, argument), no key encoding, no TTL, no bound, no counter.
+    /// </summary>
     [Benchmark(Baseline = true)]
+    public Item ConcurrentDictionary_Plain() =>
+        _plain.TryGetValue((nameof(IItemService.GetItem), _id), out var item) ? item : _plain.GetOrAdd((nameof(IItemService.GetItem), _id), _service.GetItem(_id));
+
+    /// <summary>A raw dictionary keyed by the full scope string and the argument, through <c>GetOrAdd</c> with a static factory.</summary>
+    [Benchmark]
     public Item ConcurrentDictionary_SameKey() =>
         _dictionary.GetOrAdd((Scope, _id), static (key, service) => service.GetItem(key.Id), _service);
 
@@ -147,6 +164,23 @@ public class MemoryHitBenchmarks
             string.Create(CultureInfo.InvariantCulture, $"{Scope}:{_id}"),
             (Service: _service, Id: _id),
             static (state, cancellationToken) => state.Service.GetItemValueTaskAsync(state.Id, cancellationToken));
+
+    /// <summary>
+    /// A memory-only miss that computes: a new id every call (the factory returns a preallocated item), so
+    /// the row's allocation is what a miss costs: key copy, flight, serialized size, entry. Every 4,096 calls
+    /// the memory tier is cleared, so the ids can repeat without hitting (its cost is spread over them).
+    /// </summary>
+    [Benchmark]
+    public Item Generated_Miss_MemoryOnly()
+    {
+        var id = ++_missId & 4095;
+        if (id == 0)
+        {
+            _missEngine.Clear(CacheTiers.Memory);
+        }
+
+        return _missGenerated.GetItem(id);
+    }
 
     [Benchmark]
     public Item Castle_Sync() => _castle.GetItem(_id);
