@@ -40,8 +40,12 @@ packs() {
 check "dotnet pack puts every package in a local folder" packs || finish
 
 analyzers_packed() {
-  unzip -l "$work/packages/CachedMethods.$version.nupkg" | grep -q "analyzers/dotnet/cs/CachedMethods.Generators.dll" &&
-    unzip -l "$work/packages/CachedMethods.$version.nupkg" | grep -q "analyzers/dotnet/cs/CachedMethods.Generators.CodeFixes.dll"
+  # The listing is read whole first: under pipefail, `unzip -l | grep -q` fails whenever grep exits before unzip has
+  # written its last line (unzip dies of SIGPIPE), so the check's result would depend on timing.
+  local listing
+  listing=$(unzip -l "$work/packages/CachedMethods.$version.nupkg") || return 1
+  grep -q "analyzers/dotnet/cs/CachedMethods.Generators.dll" <<<"$listing" &&
+    grep -q "analyzers/dotnet/cs/CachedMethods.Generators.CodeFixes.dll" <<<"$listing"
 }
 check "CachedMethods.nupkg holds the generator and code fixes under analyzers/dotnet/cs" analyzers_packed
 
