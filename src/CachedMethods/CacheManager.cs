@@ -109,7 +109,7 @@ public sealed partial class CacheManager : IAsyncDisposable, IDisposable
         foreach (var store in _tiers.Stores)
         {
             var usage = store.GetUsage();
-            tiers.Add(new TierStats(store.Name, store.Counters.Hits, store.Counters.Misses, store.Counters.Errors, usage.Entries, usage.Bytes, store.IsUsable, store.Counters.Skipped));
+            tiers.Add(new TierStats(store.Name, store.Counters.Hits, store.Counters.Misses, store.Counters.Errors, usage.Entries, usage.Bytes, store.IsUsable, store.Counters.Skipped) { TimedOut = store.Counters.TimedOut });
         }
 
         var requests = _tiers.MemoryCounters.Hits + Interlocked.Read(ref _requestsPastMemoryHit);

@@ -45,6 +45,12 @@ public sealed record CacheStats(long TotalRequests, long TotalHits, CacheEnviron
 /// <param name="SkippedBySize">Values not stored in (or promoted into) this tier because they exceeded its size limit.</param>
 public sealed record TierStats(string Name, long Hits, long Misses, long Errors, long Entries, long SizeBytes, bool Available, long SkippedBySize = 0)
 {
+    /// <summary>
+    /// Calls to this tier that timed out (also counted in <see cref="Errors"/>), and operations not started because
+    /// the call they belonged to had spent its time in this tier (S3: one timeout per call, see docs/reliability.md).
+    /// </summary>
+    public long TimedOut { get; init; }
+
     /// <summary>Hits over reads that reached this tier.</summary>
     public double HitRate => Hits + Misses == 0 ? 0 : (double)Hits / (Hits + Misses);
 

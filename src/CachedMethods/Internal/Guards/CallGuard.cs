@@ -115,6 +115,11 @@ internal sealed class CallGuard(string name, TimeSpan timeout, TimeProvider time
     private void Failed(Exception exception, string operation, bool probe)
     {
         Counters.Error();
+        if (exception is TimeoutException)
+        {
+            Counters.TimeOut();
+        }
+
         Log.StoreFailed(logger, name, operation, exception is TimeoutException ? "timed out" : exception.GetType().Name, exception);
         if (_circuit.OnFailure(probe))
         {
