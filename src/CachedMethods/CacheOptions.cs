@@ -62,6 +62,16 @@ public sealed class CacheOptions
     [ValidateObjectMembers]
     public S3Settings S3 { get; set; } = new();
 
+    /// <summary>
+    /// A secret shared by every process of the fleet (<c>CACHE_SIGNING_KEY</c>), at least 16 characters. When set,
+    /// every entry below memory carries an HMAC-SHA256 under it, and an entry without a valid one (planted by
+    /// whoever can write to Redis, the disk folder or the bucket, or written by a process with another key) is a
+    /// miss and is replaced. <see langword="null"/> (the default): entries are checksummed, not signed.
+    /// See docs/reliability.md.
+    /// </summary>
+    [MinLength(16)]
+    public string? SigningKey { get; set; }
+
     /// <summary>Serialized values longer than this many bytes are LZ4-compressed. Default 1024.</summary>
     [Range(0, int.MaxValue)]
     public int CompressionThresholdBytes { get; set; } = 1024;
@@ -183,6 +193,7 @@ public sealed class CacheOptions
         if (Read("S3_CACHE_REGION") is { } region) S3.Region = region;
         if (Read("S3_CACHE_SERVICE_URL") is { } serviceUrl) S3.ServiceUrl = serviceUrl;
         if (Read("S3_CACHE_COMPATIBILITY_MODE") is { } compatibility) S3.CompatibilityMode = ParseBool("S3_CACHE_COMPATIBILITY_MODE", compatibility);
+        if (Read("CACHE_SIGNING_KEY") is { } signingKey) SigningKey = signingKey;
         if (Read("CACHE_WORKER_ID") is { } cacheWorker) WorkerId = cacheWorker;
         if (Read("CELERY_WORKER_ID") is { } celeryWorker) WorkerId = celeryWorker;
         if (Read("AWS_BATCH_JOB_ID") is { } job) BatchJobId = job;

@@ -30,11 +30,14 @@ public static class Engines
     }.UseRedis());
 
     /// <summary>Disk only, under <paramref name="folder"/>: the memory tier is off so that every hit is read from a file.</summary>
-    public static CacheManager DiskOnly(string folder) => new(new CacheOptions
+    /// <param name="folder">The disk tier's folder.</param>
+    /// <param name="signingKey">When set, entries are signed and checked (<see cref="CacheOptions.SigningKey"/>).</param>
+    public static CacheManager DiskOnly(string folder, string? signingKey = null) => new(new CacheOptions
     {
         DefaultTtlSeconds = BenchmarkSettings.TtlSeconds,
         MemoryCacheSizeMb = 0,
         DiskCacheSizeGb = 1,
         DiskCachePath = folder,
+        SigningKey = signingKey,
     });
 }

@@ -21,6 +21,7 @@ internal sealed class CacheOptionsKeyValidator(IEnumerable<CacheOptionsSource> s
         ["DiskCacheSizeGb"] = "DISK_CACHE_SIZE_GB",
         ["DiskCachePath"] = "DISK_CACHE_PATH",
         ["S3.Region"] = "S3_CACHE_REGION",
+        ["SigningKey"] = "CACHE_SIGNING_KEY",
     };
 
     private readonly CacheOptionsValidator _validator = new();

@@ -100,6 +100,21 @@ public class EnvelopeTests
     }
 
     [Fact]
+    public void A_signed_frame_reads_under_its_key_and_is_refused_unsigned_or_under_another_key()
+    {
+        var key = Encoding.UTF8.GetBytes("fleet-signing-key-1");
+        var signed = Envelope.Create(Digest, Payload, Created, Expires, Expires, tags: null, "T"u8, key);
+        var unsigned = Envelope.Create(Digest, Payload, Created, Expires, Expires, tags: null, "T"u8);
+
+        Assert.Equal(EnvelopeStatus.Valid, Envelope.TryRead(signed, Digest, Created, out var content, key));
+        Assert.Equal(Payload, content.Payload.ToArray());
+        Assert.Equal(EnvelopeStatus.Unsigned, Envelope.TryRead(unsigned, Digest, Created, out _, key));
+        Assert.Equal(EnvelopeStatus.BadSignature, Envelope.TryRead(signed, Digest, Created, out _, Encoding.UTF8.GetBytes("another-signing-key")));
+        // A reader without a key still reads a signed frame (it skips the signature).
+        Assert.Equal(EnvelopeStatus.Valid, Envelope.TryRead(signed, Digest, Created, out _));
+    }
+
+    [Fact]
     public void Bytes_that_are_not_a_frame_are_corrupt()
     {
         Assert.Equal(EnvelopeStatus.Corrupt, Read(Encoding.UTF8.GetBytes(new string('x', 200))));

@@ -1,12 +1,13 @@
 using System.Buffers.Binary;
 using System.IO.Hashing;
+using System.Security.Cryptography;
 
 namespace CachedMethods.Internal;
 
 /// <summary>
 /// The one versioned frame every tier below memory stores:
 /// <c>"CM" | format | flags | created-at | expires-at | retain-until | SHA-256 of the key | tags length |
-/// type length | payload length | tag digests (16 bytes each) | value type | payload | XxHash64</c>.
+/// type length | payload length | tag digests (16 bytes each) | value type | payload | [HMAC-SHA256] | XxHash64</c>.
 /// </summary>
 /// <remarks>
 /// <para>
@@ -21,6 +22,12 @@ namespace CachedMethods.Internal;
 /// with the tags' invalidation times. The value type's name is kept so that bytes written as one type are never read back as another: a name-matching
 /// deserializer would otherwise fill a different record's missing members with defaults.
 /// </para>
+/// <para>
+/// Signed frames (opt-in, <see cref="CacheOptions.SigningKey"/>; flag bit 1): an HMAC-SHA256 under the shared
+/// key over every byte before it (key digest, times, tags, value type, payload) follows the payload. A reader
+/// with a key accepts only frames it verifies; an unsigned or mis-signed frame is a miss before its payload is
+/// read. A checksum stops damage; only the signature stops someone who can write to the store.
+/// </para>
 /// </remarks>
 internal static class Envelope
 {
@@ -29,18 +36,26 @@ internal static class Envelope
     public const int HeaderSize = 2 + 1 + 1 + 8 + 8 + 8 + 32 + 4 + 4 + 4;
     public const int TrailerSize = 8;
 
+    /// <summary>The bytes of a signature, present when <see cref="SignedFlag"/> is set.</summary>
+    public const int SignatureSize = 32;
+
+    /// <summary>Flag bit: an HMAC-SHA256 precedes the checksum.</summary>
+    public const byte SignedFlag = 1;
+
     public static byte[] Create(ReadOnlySpan<byte> keyDigest, ReadOnlySpan<byte> payload, DateTimeOffset createdAt, DateTimeOffset expiresAt) =>
         Create(keyDigest, payload, createdAt, expiresAt, expiresAt, tags: null, valueType: default);
 
-    public static byte[] Create(ReadOnlySpan<byte> keyDigest, ReadOnlySpan<byte> payload, DateTimeOffset createdAt, DateTimeOffset expiresAt, DateTimeOffset retainUntil, IReadOnlyList<string>? tags, ReadOnlySpan<byte> valueType)
+    /// <summary>Builds a frame; signed under <paramref name="signingKey"/> when there is one.</summary>
+    public static byte[] Create(ReadOnlySpan<byte> keyDigest, ReadOnlySpan<byte> payload, DateTimeOffset createdAt, DateTimeOffset expiresAt, DateTimeOffset retainUntil, IReadOnlyList<string>? tags, ReadOnlySpan<byte> valueType, byte[]? signingKey = null)
     {
         var tagBytes = EncodeTags(tags);
-        var frame = new byte[HeaderSize + tagBytes.Length + valueType.Length + payload.Length + TrailerSize];
+        var signatureSize = signingKey is null ? 0 : SignatureSize;
+        var frame = new byte[HeaderSize + tagBytes.Length + valueType.Length + payload.Length + signatureSize + TrailerSize];
         var span = frame.AsSpan();
         span[0] = (byte)'C';
         span[1] = (byte)'M';
         span[2] = FormatVersion;
-        span[3] = 0;
+        span[3] = signingKey is null ? (byte)0 : SignedFlag;
         BinaryPrimitives.WriteInt64LittleEndian(span[4..], createdAt.ToUnixTimeMilliseconds());
         BinaryPrimitives.WriteInt64LittleEndian(span[12..], expiresAt.ToUnixTimeMilliseconds());
         BinaryPrimitives.WriteInt64LittleEndian(span[20..], Max(retainUntil, expiresAt).ToUnixTimeMilliseconds());
@@ -51,6 +66,12 @@ internal static class Envelope
         tagBytes.CopyTo(span[HeaderSize..]);
         valueType.CopyTo(span[(HeaderSize + tagBytes.Length)..]);
         payload.CopyTo(span[(HeaderSize + tagBytes.Length + valueType.Length)..]);
+        if (signingKey is not null)
+        {
+            var signed = span[..^(TrailerSize + SignatureSize)];
+            HMACSHA256.HashData(signingKey, signed, span.Slice(signed.Length, SignatureSize));
+        }
+
         var body = span[..^TrailerSize];
         BinaryPrimitives.WriteUInt64LittleEndian(span[body.Length..], XxHash64.HashToUInt64(body));
         return frame;
@@ -58,9 +79,10 @@ internal static class Envelope
 
     /// <summary>
     /// Checks a frame. <see cref="EnvelopeStatus.Valid"/> means it may be served: fresh, or past
-    /// <c>expires-at</c> but within <c>retain-until</c> (then <see cref="EnvelopeContent.IsStale"/>).
+    /// <c>expires-at</c> but within <c>retain-until</c> (then <see cref="EnvelopeContent.IsStale"/>). With a
+    /// <paramref name="signingKey"/>, only a frame signed under it may be valid.
     /// </summary>
-    public static EnvelopeStatus TryRead(byte[] frame, ReadOnlySpan<byte> keyDigest, DateTimeOffset now, out EnvelopeContent content)
+    public static EnvelopeStatus TryRead(byte[] frame, ReadOnlySpan<byte> keyDigest, DateTimeOffset now, out EnvelopeContent content, byte[]? signingKey = null)
     {
         content = default;
         var span = frame.AsSpan();
@@ -77,7 +99,9 @@ internal static class Envelope
         var tagsLength = BinaryPrimitives.ReadInt32LittleEndian(span[60..]);
         var typeLength = BinaryPrimitives.ReadInt32LittleEndian(span[64..]);
         var payloadLength = BinaryPrimitives.ReadInt32LittleEndian(span[68..]);
-        if (tagsLength < 0 || typeLength < 0 || payloadLength < 0 || HeaderSize + (long)tagsLength + typeLength + payloadLength + TrailerSize != span.Length)
+        var isSigned = (span[3] & SignedFlag) != 0;
+        var signatureSize = isSigned ? SignatureSize : 0;
+        if (tagsLength < 0 || typeLength < 0 || payloadLength < 0 || HeaderSize + (long)tagsLength + typeLength + payloadLength + signatureSize + TrailerSize != span.Length)
         {
             return EnvelopeStatus.Corrupt;
         }
@@ -86,6 +110,11 @@ internal static class Envelope
         if (XxHash64.HashToUInt64(body) != BinaryPrimitives.ReadUInt64LittleEndian(span[body.Length..]))
         {
             return EnvelopeStatus.Corrupt;
+        }
+
+        if (signingKey is not null && !HasValidSignature(span, isSigned, signingKey, out var status))
+        {
+            return status;
         }
 
         if (!span[28..60].SequenceEqual(keyDigest))
@@ -116,6 +145,21 @@ internal static class Envelope
             new ReadOnlyMemory<byte>(frame, HeaderSize + tagsLength + typeLength, payloadLength),
             expiresAt <= now);
         return EnvelopeStatus.Valid;
+    }
+
+    private static bool HasValidSignature(ReadOnlySpan<byte> frame, bool isSigned, byte[] signingKey, out EnvelopeStatus status)
+    {
+        if (!isSigned)
+        {
+            status = EnvelopeStatus.Unsigned;
+            return false;
+        }
+
+        var signed = frame[..^(TrailerSize + SignatureSize)];
+        Span<byte> expected = stackalloc byte[SignatureSize];
+        HMACSHA256.HashData(signingKey, signed, expected);
+        status = EnvelopeStatus.BadSignature;
+        return CryptographicOperations.FixedTimeEquals(expected, frame.Slice(signed.Length, SignatureSize));
     }
 
     private static DateTimeOffset Max(DateTimeOffset a, DateTimeOffset b) => a > b ? a : b;
@@ -160,6 +204,10 @@ internal enum EnvelopeStatus
     Corrupt,
     WrongKey,
     UnknownFormat,
+    /// <summary>A signing key is set and the frame carries no signature.</summary>
+    Unsigned,
+    /// <summary>A signing key is set and the frame's signature is not its.</summary>
+    BadSignature,
 }
 
 internal readonly record struct EnvelopeContent(

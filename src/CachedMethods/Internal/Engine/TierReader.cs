@@ -88,7 +88,7 @@ internal sealed class TierReader(TierSet tiers, TierWriter writer, IFleetCoordin
             return default;
         }
 
-        var status = Envelope.TryRead(frame, key.Digest, time.GetUtcNow(), out var content);
+        var status = Envelope.TryRead(frame, key.Digest, time.GetUtcNow(), out var content, tiers.SigningKey);
         if (status != EnvelopeStatus.Valid)
         {
             if (status != EnvelopeStatus.Expired)

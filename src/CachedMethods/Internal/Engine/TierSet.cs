@@ -21,6 +21,7 @@ internal sealed class TierSet
         Stores = new[] { redis, persistent }.OfType<GuardedStore>().ToArray();
         _maxMemoryEntryBytes = options.MaxMemoryEntryBytes;
         _maxRedisEntryBytes = options.MaxRedisEntryBytes;
+        SigningKey = string.IsNullOrEmpty(options.SigningKey) ? null : System.Text.Encoding.UTF8.GetBytes(options.SigningKey);
         if (Stores.Any(static s => !s.CanRunSynchronously))
         {
             BackgroundWriter = new BackgroundWriter(options.BackgroundQueueCapacity, logger);
@@ -28,6 +29,9 @@ internal sealed class TierSet
     }
 
     public MemoryCacheStore? Memory { get; }
+
+    /// <summary>The key frames are signed and checked with (<see cref="CacheOptions.SigningKey"/>); <see langword="null"/>: unsigned.</summary>
+    public byte[]? SigningKey { get; }
 
     public TierCounters MemoryCounters { get; } = new();
 

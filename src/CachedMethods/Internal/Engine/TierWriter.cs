@@ -55,7 +55,7 @@ internal sealed class TierWriter(TierSet tiers, IFleetCoordinator fleet, ICacheS
         if (tiers.Stores.Length > 0 && (policy.Tiers & (CacheTiers.Redis | CacheTiers.Persistent)) != 0)
         {
             var now = time.GetUtcNow();
-            frame = Envelope.Create(key.Digest, buffer.WrittenSpan, now, now + policy.Ttl, now + policy.StoreTtl, policy.Tags, ValueTypeName<T>.Utf8);
+            frame = Envelope.Create(key.Digest, buffer.WrittenSpan, now, now + policy.Ttl, now + policy.StoreTtl, policy.Tags, ValueTypeName<T>.Utf8, tiers.SigningKey);
         }
 
         return new PreparedEntry(frame, buffer.WrittenCount, policy);
