@@ -105,7 +105,15 @@ public sealed class FleetTests(ITestOutputHelper output) : IAsyncLifetime
         await _server.StopAsync();
         await _server.StartAsync();
         await Eventually.TrueAsync(() => cache.RedisStore is not null, "the test process to reconnect", TimeSpan.FromSeconds(90), async () => await cache.GetAsync<string>("probe"));
-        await EventuallyAsync(other, "get probe", "MISS");
+        // A MISS proves nothing (a worker that cannot reach Redis misses too): wait until the worker reads
+        // the value this process writes after the restart, which only a working connection can give it.
+        var probe = 0;
+        await Eventually.TrueAsync(() => probe < 0, "the worker to read Redis again", TimeSpan.FromSeconds(90), async () =>
+        {
+            var value = $"p{++probe}";
+            await cache.SetAsync("probe", value);
+            probe = await other.AskAsync("get probe") == $"HIT {value}" ? -1 : probe;
+        });
 
         await cache.SetAsync("doc", "v2");
         Assert.Equal("HIT v2", await other.AskAsync("get doc"));
@@ -192,7 +200,8 @@ public sealed class FleetTests(ITestOutputHelper output) : IAsyncLifetime
     private static async Task EventuallyAsync(FleetProcess worker, string command, string expected)
     {
         var last = "";
-        for (var i = 0; i < 200; i++)
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+        while (DateTime.UtcNow < deadline)
         {
             last = await worker.AskAsync(command);
             if (last == expected)
