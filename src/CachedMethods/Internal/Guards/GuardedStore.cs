@@ -205,7 +205,7 @@ internal sealed class GuardedStore
 
     /// <summary>
     /// Whether this call's budget in this store is spent (then the operation is not started, and counted as
-    /// timed out); else the bound of the operation (<see langword="default"/>: the store's timeout).
+    /// timed out, like a call that ran out of time); else the bound of the operation (<see langword="default"/>: the store's timeout).
     /// </summary>
     private bool BudgetSpent(out TimeSpan bound)
     {
@@ -221,7 +221,7 @@ internal sealed class GuardedStore
             return false;
         }
 
-        Counters.TimeOut();
+        Counters.Timeout();
         return true;
     }
 
