@@ -75,7 +75,7 @@ public sealed class CacheOptions
     /// miss and is replaced. <see langword="null"/> (the default): entries are checksummed, not signed.
     /// See docs/reliability.md.
     /// </summary>
-    [MinLength(16)]
+    [StringLength(int.MaxValue, MinimumLength = 16)]
     public string? SigningKey { get; set; }
 
     /// <summary>Serialized values longer than this many bytes are LZ4-compressed. Default 1024.</summary>
