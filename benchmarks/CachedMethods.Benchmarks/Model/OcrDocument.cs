@@ -30,8 +30,8 @@ public sealed record OcrDocument(string DocumentId, string Engine, DateTimeOffse
         "Müller", "straße", "€", "1,250.00", "2026-03-01", "page", "signature", "approved",
     ];
 
-    /// <summary>A deterministic result of <paramref name="pages"/> pages of 14 lines of 7 words (about 10 KiB for 2 pages).</summary>
-    public static OcrDocument Sample(int pages = 2)
+    /// <summary>A deterministic result of <paramref name="pages"/> pages of 14 lines of 7 words: 4 pages are about 10 KiB as the generated formatters write them.</summary>
+    public static OcrDocument Sample(int pages = 4)
     {
         var random = new Random(20260301);
         var result = new List<OcrPageResult>(pages);
