@@ -29,6 +29,12 @@ public sealed class CacheOptions
     /// <summary>When <see langword="false"/>, every call goes straight to the factory and nothing is stored.</summary>
     public bool EnableCache { get; set; } = true;
 
+    /// <summary>
+    /// The name of this cache in metrics (the <c>cachedmethods.cache.name</c> tag), so that two engines in one
+    /// process can be told apart. Keep it unique per process. See docs/observability.md.
+    /// </summary>
+    public string CacheName { get; set; } = "default";
+
     /// <summary>TTL used when a call gives none. Default 3600 s.</summary>
     [Range(1, int.MaxValue)]
     public int DefaultTtlSeconds { get; set; } = 3600;

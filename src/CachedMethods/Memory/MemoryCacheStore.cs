@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.ComponentModel;
+using CachedMethods.Internal;
 
 namespace CachedMethods;
 
@@ -36,13 +37,20 @@ public sealed class MemoryCacheStore : MemoryCacheTier
     private readonly bool _coarse;
     private readonly long _frequency;
     private readonly Lock _evictionLock = new();
+    private readonly MethodRegistry _methods;
     private long _sizeBytes;
     private long _evictions;
 
     internal MemoryCacheStore(long capacityBytes, TimeProvider time)
+        : this(capacityBytes, time, new MethodRegistry())
+    {
+    }
+
+    internal MemoryCacheStore(long capacityBytes, TimeProvider time, MethodRegistry methods)
     {
         CapacityBytes = capacityBytes;
         _time = time;
+        _methods = methods;
         // On the system clock, the coarse millisecond tick costs a fraction of a high-resolution
         // timestamp on every hit; TTLs do not need more than millisecond precision.
         _coarse = ReferenceEquals(time, TimeProvider.System);
@@ -157,7 +165,7 @@ public sealed class MemoryCacheStore : MemoryCacheTier
         var now = Now();
         var expiresAt = now + Ticks(timeToLive);
         var freshUntil = refreshAfter is { } refresh && refresh < timeToLive ? now + Ticks(refresh) : expiresAt;
-        var entry = new MemoryEntry(key.Canonical, value, size, freshUntil, expiresAt, expiresAt + Ticks(retainFor), tags) { LastAccess = now };
+        var entry = new MemoryEntry(key.Canonical, value, size, freshUntil, expiresAt, expiresAt + Ticks(retainFor), tags, _methods.For(key)) { LastAccess = now };
         while (true)
         {
             if (_entries.TryGetValue(key.Hash, out var old))

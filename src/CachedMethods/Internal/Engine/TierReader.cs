@@ -22,8 +22,10 @@ internal sealed class TierReader(TierSet tiers, TierWriter writer, IFleetCoordin
                 continue;
             }
 
+            using var activity = CacheTracing.StartTierRead(store.Name);
             var found = Open<T>(store, key, store.Get(key.StorageId));
             var step = Settle(store, ref found, fleet.Tags.IsInvalidated(found.Content), refreshFraction, ref read);
+            CacheTracing.End(activity, OutcomeOf(found.Status));
             if (step == ReadStep.Promote && PromotionTtl(key, found, allowed) is { } ttl)
             {
                 writer.WriteFrames(key, found.Frame!, found.Content.Payload.Length, ttl, allowed, i);
@@ -54,9 +56,11 @@ internal sealed class TierReader(TierSet tiers, TierWriter writer, IFleetCoordin
                 continue;
             }
 
+            using var activity = CacheTracing.StartTierRead(store.Name);
             var found = Open<T>(store, key, await store.GetAsync(key.StorageId, cancellationToken).ConfigureAwait(false));
             var invalidated = found.Status == FrameStatus.Fresh && await fleet.IsInvalidatedAsync(found.Content, cancellationToken).ConfigureAwait(false);
             var step = Settle(store, ref found, invalidated, refreshFraction, ref read);
+            CacheTracing.End(activity, OutcomeOf(found.Status));
             if (step == ReadStep.Promote && PromotionTtl(key, found, allowed) is { } ttl)
             {
                 await writer.WriteFramesAsync(key, found.Frame!, found.Content.Payload.Length, ttl, allowed, i, cancellationToken).ConfigureAwait(false);
@@ -74,6 +78,15 @@ internal sealed class TierReader(TierSet tiers, TierWriter writer, IFleetCoordin
 
         return read;
     }
+
+    /// <summary>The outcome tag of a tier-read span: hit, miss, stale (kept for fail-safe) or invalid (damaged or invalidated, deleted).</summary>
+    private static string OutcomeOf(FrameStatus status) => status switch
+    {
+        FrameStatus.Fresh => "hit",
+        FrameStatus.Stale => "stale",
+        FrameStatus.Damaged => "invalid",
+        _ => "miss",
+    };
 
     private static bool ShouldRead(GuardedStore store, CacheKey key, CacheTiers allowed, bool synchronous) =>
         (allowed & store.Tier) != 0 && (!synchronous || store.CanRunSynchronously)

@@ -29,6 +29,7 @@ internal sealed class TierSet
 
     public MemoryCacheStore? Memory { get; }
 
+    /// <summary>The memory tier's misses and size skips; its hits are counted per method (<see cref="MethodRegistry.MemoryHits"/>).</summary>
     public TierCounters MemoryCounters { get; } = new();
 
     public GuardedStore? Redis { get; }
@@ -45,14 +46,14 @@ internal sealed class TierSet
     public bool Any => Memory is not null || Stores.Length > 0;
 
     /// <summary>Builds the tiers <paramref name="options"/> enable. A store that cannot be created is logged and left out.</summary>
-    public static TierSet Create(CacheOptions options, ILoggerFactory loggerFactory, ILogger logger)
+    public static TierSet Create(CacheOptions options, ILoggerFactory loggerFactory, ILogger logger, MethodRegistry methods)
     {
         if (!options.EnableCache)
         {
             return new TierSet(null, null, null, options, logger);
         }
 
-        var memory = options.ResolvedMemoryBytes > 0 ? new MemoryCacheStore(options.ResolvedMemoryBytes, options.TimeProvider) : null;
+        var memory = options.ResolvedMemoryBytes > 0 ? new MemoryCacheStore(options.ResolvedMemoryBytes, options.TimeProvider, methods) : null;
         return new TierSet(memory, CreateRedis(options, loggerFactory, logger), CreatePersistent(options, loggerFactory, logger), options, logger);
     }
 

@@ -19,6 +19,7 @@ internal sealed class RedisFleetCoordinator : IFleetCoordinator
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly bool _coherence;
+    private readonly KeyValuePair<string, object?> _nameTag;
     private readonly TimeSpan _lockExpiry;
     private readonly TimeSpan _lockWait;
     private readonly ConcurrentDictionary<string, TaskCompletionSource> _releaseWaiters = new(StringComparer.Ordinal);
@@ -31,6 +32,7 @@ internal sealed class RedisFleetCoordinator : IFleetCoordinator
         _time = options.TimeProvider;
         _logger = logger;
         _coherence = options.Coherence;
+        _nameTag = CacheMetrics.Tag(CacheMetrics.CacheNameTag, options.CacheName);
         _lockExpiry = TimeSpan.FromSeconds(options.LockExpirySeconds);
         _lockWait = TimeSpan.FromSeconds(options.LockWaitTimeoutSeconds);
         Tags = new TagClock(memory, _time);
@@ -71,6 +73,9 @@ internal sealed class RedisFleetCoordinator : IFleetCoordinator
             return ValueTask.CompletedTask;
         }
 
+        // Stamped with its sending time, so a receiver can measure the lag (Tag messages carry theirs already).
+        message = message.At == 0 ? message with { At = _time.GetUtcNow().ToUnixTimeMilliseconds() } : message;
+        FleetMetrics.Sent(_nameTag, message.Kind);
         var publish = _guard.RunAsync((_coordinator, message), static (s, _) => GuardedStore.Completed(s._coordinator.PublishAsync(s.message)), false, "publish", CancellationToken.None);
         return publish.IsCompletedSuccessfully ? ValueTask.CompletedTask : new ValueTask(publish.AsTask());
     }
@@ -115,6 +120,7 @@ internal sealed class RedisFleetCoordinator : IFleetCoordinator
             var attempt = await TryAcquireLockAsync(storageId, cancellationToken).ConfigureAwait(false);
             if (attempt.Outcome == LockOutcome.Unavailable)
             {
+                FleetMetrics.Computation(_nameTag, FleetMetrics.Unavailable);
                 return await work.ComputeAsync(cancellationToken).ConfigureAwait(false);
             }
 
@@ -123,18 +129,23 @@ internal sealed class RedisFleetCoordinator : IFleetCoordinator
                 await using var renewal = new LockRenewal(this, storageId, token, _lockExpiry, _time);
                 // The previous holder may have stored the value between our read and our lock.
                 var stored = await work.ReadStoredAsync(work.Policy.Tiers & ~CacheTiers.Persistent, cancellationToken).ConfigureAwait(false);
+                FleetMetrics.Computation(_nameTag, stored.Found ? FleetMetrics.Peer : FleetMetrics.Computed);
                 return stored.Found ? stored.Value : await work.ComputeAsync(cancellationToken).ConfigureAwait(false);
             }
 
+            var wait = FleetMetrics.StartLockWait();
             await WaitForReleaseAsync(storageId, deadline, cancellationToken).ConfigureAwait(false);
+            wait.End(_nameTag, timedOut: _time.GetUtcNow() >= deadline);
             var result = await work.ReadStoredAsync(work.Policy.Tiers, cancellationToken).ConfigureAwait(false);
             if (result.Found)
             {
+                FleetMetrics.Computation(_nameTag, FleetMetrics.Peer);
                 return result.Value;
             }
 
             if (_time.GetUtcNow() >= deadline)
             {
+                FleetMetrics.Computation(_nameTag, FleetMetrics.WaitTimeout);
                 Log.LockWaitExceeded(_logger, storageId, (int)_lockWait.TotalSeconds);
                 return await work.ComputeAsync(cancellationToken).ConfigureAwait(false);
             }
@@ -179,6 +190,11 @@ internal sealed class RedisFleetCoordinator : IFleetCoordinator
 
     private void OnMessage(CoherenceMessage message)
     {
+        if (message.Kind != CoherenceKind.Reconnected)
+        {
+            FleetMetrics.Received(_nameTag, message, _time);
+        }
+
         switch (message.Kind)
         {
             case CoherenceKind.Remove when KeyHash.TryParse(message.Value, out var hash):
