@@ -66,6 +66,8 @@ public sealed partial class CacheManager
 
     private async ValueTask<T> LoadOrComputeAsync<TState, T>(MissWork<TState, T> work, CancellationToken cancellationToken)
     {
+        // Scoped to this method by the async machinery: its reads, factory run and write-back share one budget per store.
+        CallBudget.Begin(_time);
         var found = await _reader.ReadAsync<T>(work.Key, work.Policy.Tiers, work.Policy.RefreshFraction, cancellationToken).ConfigureAwait(false);
         if (found.Found)
         {

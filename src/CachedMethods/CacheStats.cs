@@ -67,7 +67,10 @@ public sealed record TierStats(string Name, long Hits, long Misses, long Errors,
     /// <summary><see cref="SizeBytes"/> in MB (-1 when unknown).</summary>
     public double SizeMb => SizeBytes < 0 ? -1 : SizeBytes / (1024.0 * 1024.0);
 
-    /// <summary>Errors that were timeouts (a part of <see cref="Errors"/>).</summary>
+    /// <summary>
+    /// Errors that were timeouts (a part of <see cref="Errors"/>), including operations not started because the miss
+    /// they belonged to had spent its time in this tier (S3: one timeout per miss, see docs/reliability.md).
+    /// </summary>
     public long Timeouts { get; init; }
 
     /// <summary>Whether repeated failures have opened the tier's circuit (it is then not <see cref="Available"/>).</summary>

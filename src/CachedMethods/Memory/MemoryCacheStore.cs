@@ -15,7 +15,7 @@ namespace CachedMethods;
 /// never a wrong value.
 /// </para>
 /// <para>
-/// Sizes come from each entry's serialized length plus its key. When a write takes the tier over its
+/// Sizes come from each entry's serialized length plus its key and tags. When a write takes the tier over its
 /// bound, one writer evicts expired entries and then the least recently used ones until the tier is at
 /// 90% of the bound. Access times are recorded at a coarse grain (1/64 s) so that hot keys read from many
 /// threads do not all write the same cache line on every hit.
@@ -30,6 +30,7 @@ public sealed class MemoryCacheStore : MemoryCacheTier
 #pragma warning restore CS0618
 {
     private const long EntryOverheadBytes = 96;
+    private const long TagOverheadBytes = 96;
 
     private readonly ConcurrentDictionary<KeyHash, MemoryEntry> _entries = new();
     private readonly TimeProvider _time;
@@ -149,13 +150,20 @@ public sealed class MemoryCacheStore : MemoryCacheTier
         return false;
     }
 
+    /// <summary>
+    /// What an entry counts against the bound and against <see cref="CacheOptions.MaxMemoryEntryBytes"/>: its
+    /// serialized value, its key, its tags (a digest string and its slot each) and a fixed overhead (issue 14, item 4).
+    /// </summary>
+    internal static long EntrySize(CacheKey key, long serializedLength, IReadOnlyList<string>? tags) =>
+        serializedLength + key.Canonical.Length + EntryOverheadBytes + ((tags?.Count ?? 0) * TagOverheadBytes);
+
     internal void Set(CacheKey key, object? value, long serializedLength, TimeSpan timeToLive) =>
         Set(key, value, serializedLength, timeToLive, TimeSpan.Zero, refreshAfter: null, tags: null);
 
     /// <summary>Stores an entry fresh for <paramref name="timeToLive"/>, kept <paramref name="retainFor"/> longer for fail-safe.</summary>
     internal void Set(CacheKey key, object? value, long serializedLength, TimeSpan timeToLive, TimeSpan retainFor, TimeSpan? refreshAfter, IReadOnlyList<string>? tags)
     {
-        var size = serializedLength + key.Canonical.Length + EntryOverheadBytes;
+        var size = EntrySize(key, serializedLength, tags);
         if (size > CapacityBytes || timeToLive <= TimeSpan.Zero)
         {
             Remove(key);

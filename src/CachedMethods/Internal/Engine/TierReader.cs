@@ -28,7 +28,7 @@ internal sealed class TierReader(TierSet tiers, TierWriter writer, IFleetCoordin
             CacheTracing.End(activity, OutcomeOf(found.Status));
             if (step == ReadStep.Promote && PromotionTtl(key, found, allowed) is { } ttl)
             {
-                writer.WriteFrames(key, found.Frame!, found.Content.Payload.Length, ttl, allowed, i);
+                writer.WriteFrames(key, found.Frame!, ttl, allowed, i);
             }
             else if (step == ReadStep.Delete)
             {
@@ -63,7 +63,7 @@ internal sealed class TierReader(TierSet tiers, TierWriter writer, IFleetCoordin
             CacheTracing.End(activity, OutcomeOf(found.Status));
             if (step == ReadStep.Promote && PromotionTtl(key, found, allowed) is { } ttl)
             {
-                await writer.WriteFramesAsync(key, found.Frame!, found.Content.Payload.Length, ttl, allowed, i, cancellationToken).ConfigureAwait(false);
+                await writer.WriteFramesAsync(key, found.Frame!, ttl, allowed, i, cancellationToken).ConfigureAwait(false);
             }
             else if (step == ReadStep.Delete)
             {
@@ -171,7 +171,7 @@ internal sealed class TierReader(TierSet tiers, TierWriter writer, IFleetCoordin
             return null;
         }
 
-        tiers.MemoryFor(allowed, content.Payload.Length)?.Set(
+        tiers.MemoryFor(allowed, MemoryCacheStore.EntrySize(key, content.Payload.Length, content.Tags))?.Set(
             key, found.Value, content.Payload.Length, remaining, content.RetainUntil - content.ExpiresAt, refreshAfter: null, content.Tags.Count == 0 ? null : content.Tags);
         return content.RetainUntil - now;
     }

@@ -66,7 +66,7 @@ internal sealed class TierWriter(TierSet tiers, IFleetCoordinator fleet, ICacheS
         WriteMemory(key, value, entry);
         if (entry.Frame is not null)
         {
-            WriteFrames(key, entry.Frame, entry.PayloadLength, entry.Policy.StoreTtl, entry.Policy.Tiers, tiers.Stores.Length);
+            WriteFrames(key, entry.Frame, entry.Policy.StoreTtl, entry.Policy.Tiers, tiers.Stores.Length);
         }
 
         fleet.PublishInBackground(CoherenceMessage.Removed(key));
@@ -77,14 +77,14 @@ internal sealed class TierWriter(TierSet tiers, IFleetCoordinator fleet, ICacheS
         WriteMemory(key, value, entry);
         if (entry.Frame is not null)
         {
-            await WriteFramesAsync(key, entry.Frame, entry.PayloadLength, entry.Policy.StoreTtl, entry.Policy.Tiers, tiers.Stores.Length, cancellationToken).ConfigureAwait(false);
+            await WriteFramesAsync(key, entry.Frame, entry.Policy.StoreTtl, entry.Policy.Tiers, tiers.Stores.Length, cancellationToken).ConfigureAwait(false);
         }
 
         await fleet.PublishAsync(CoherenceMessage.Removed(key)).ConfigureAwait(false);
     }
 
     /// <summary>Writes a frame to the admitting stores above <paramref name="end"/>; a store without synchronous I/O gets it through the background queue.</summary>
-    public void WriteFrames(CacheKey key, byte[] frame, int payloadLength, TimeSpan ttl, CacheTiers allowed, int end)
+    public void WriteFrames(CacheKey key, byte[] frame, TimeSpan ttl, CacheTiers allowed, int end)
     {
         for (var i = 0; i < end; i++)
         {
@@ -95,7 +95,7 @@ internal sealed class TierWriter(TierSet tiers, IFleetCoordinator fleet, ICacheS
             }
 
             var id = key.StorageId;
-            if (!tiers.Admits(store, allowed, payloadLength))
+            if (!tiers.Admits(store, allowed, frame.Length))
             {
                 // Too large for this store: an older, smaller value must not outlive this write there.
                 if (store.CanRunSynchronously)
@@ -122,7 +122,7 @@ internal sealed class TierWriter(TierSet tiers, IFleetCoordinator fleet, ICacheS
     }
 
     /// <summary>Writes a frame to the admitting stores above <paramref name="end"/>, all at once, and awaits them all.</summary>
-    public ValueTask WriteFramesAsync(CacheKey key, byte[] frame, int payloadLength, TimeSpan ttl, CacheTiers allowed, int end, CancellationToken cancellationToken)
+    public ValueTask WriteFramesAsync(CacheKey key, byte[] frame, TimeSpan ttl, CacheTiers allowed, int end, CancellationToken cancellationToken)
     {
         ValueTask<bool>[]? pending = null;
         for (var i = 0; i < end; i++)
@@ -134,7 +134,7 @@ internal sealed class TierWriter(TierSet tiers, IFleetCoordinator fleet, ICacheS
             }
 
             // A store too small for the value gets a delete instead: its older value must not shadow this one.
-            var write = tiers.Admits(store, allowed, payloadLength)
+            var write = tiers.Admits(store, allowed, frame.Length)
                 ? store.SetAsync(key.StorageId, frame, ttl, cancellationToken)
                 : store.DeleteOrUnsettleAsync(key.StorageId, cancellationToken) is var delete && delete.IsCompletedSuccessfully
                     ? new ValueTask<bool>(true)
@@ -257,7 +257,7 @@ internal sealed class TierWriter(TierSet tiers, IFleetCoordinator fleet, ICacheS
     private void WriteMemory<T>(CacheKey key, T value, in PreparedEntry entry)
     {
         var policy = entry.Policy;
-        if (tiers.MemoryFor(policy.Tiers, entry.PayloadLength) is { } memory)
+        if (tiers.MemoryFor(policy.Tiers, MemoryCacheStore.EntrySize(key, entry.PayloadLength, policy.Tags)) is { } memory)
         {
             memory.Set(key, value, entry.PayloadLength, policy.Ttl, policy.Retain, policy.RefreshAfter, policy.Tags);
         }

@@ -43,16 +43,24 @@ internal sealed class RedisFleetCoordinator : IFleetCoordinator
 
     public async ValueTask<bool> IsInvalidatedAsync(EnvelopeContent content, CancellationToken cancellationToken)
     {
+        // Every unknown tag is asked at once: the reads are pipelined on one connection, so an entry with
+        // many tags costs one round trip, not one per tag (issue 14, item 4). One GET per tag, not an MGET,
+        // because a cluster keeps tag records in different slots.
+        List<(string Tag, ValueTask<long?> Read)>? reads = null;
         foreach (var tag in content.Tags)
         {
             if (!Tags.IsKnown(tag))
             {
-                var at = await _guard.RunAsync((_coordinator, tag), static (s, ct) => ReadTagTimeAsync(s._coordinator, s.tag, ct), null, "read tag time", cancellationToken).ConfigureAwait(false);
-                if (at is { } known)
-                {
-                    // Kept until a Tag message updates it, a reconnect clears it, or it is older than TagClock.Freshness. A failed read is not kept.
-                    Tags.Learn(tag, known);
-                }
+                (reads ??= new(content.Tags.Count)).Add((tag, _guard.RunAsync((_coordinator, tag), static (s, ct) => ReadTagTimeAsync(s._coordinator, s.tag, ct), null, "read tag time", cancellationToken)));
+            }
+        }
+
+        foreach (var (tag, read) in reads ?? [])
+        {
+            if (await read.ConfigureAwait(false) is { } known)
+            {
+                // Kept until a Tag message updates it, a reconnect clears it, or it is older than TagClock.Freshness. A failed read is not kept.
+                Tags.Learn(tag, known);
             }
         }
 
