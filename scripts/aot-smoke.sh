@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # NativeAOT smoke test, run by scripts/test.sh after the tests: publishes tests/CachedMethods.AotSmoke (a small
-# consumer with a [Cached] method and a [CacheSerializable] type) with NativeAOT, then runs the binary twice over
+# consumer with a [Cached] method, a [CacheSerializable] type and CachedMethods.Hybrid: every package that declares
+# IsAotCompatible) with NativeAOT, then runs the binary twice over
 # one disk folder. The first run must compute, the second must be served from disk with the exact same values.
 # Trimming and AOT warnings are errors in this repository (TreatWarningsAsErrors), so a publish that succeeds
 # has none; the log is also checked for any IL warning. Exits non-zero on any failure.

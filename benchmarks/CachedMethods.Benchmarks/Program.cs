@@ -5,13 +5,19 @@ namespace CachedMethods.Benchmarks;
 
 /// <summary>
 /// Runs the groups of issue 4 with BenchmarkDotNet's command line: <c>--filter</c>, <c>--anyCategories</c>,
-/// <c>--job</c>, <c>--list flat</c>. See docs/benchmarks.md for the quick and the full run.
+/// <c>--job</c>, <c>--list flat</c>; or <c>first-read</c> (<see cref="Serialization.FirstReadHarness"/>). See docs/benchmarks.md.
 /// </summary>
 public static class Program
 {
     /// <returns>0 when every selected benchmark ran; 1 when one failed or a setup check threw.</returns>
-    public static int Main(string[] args)
+    public static async Task<int> Main(string[] args)
     {
+        // Issue 10's first read in a fresh process needs a process per sample, not BenchmarkDotNet's loop.
+        if (await Serialization.FirstReadHarness.TryRunAsync(args) is { } exitCode)
+        {
+            return exitCode;
+        }
+
         var artifacts = Path.Combine(ProjectFolder(), "BenchmarkDotNet.Artifacts");
         RunMetrics.StartRun(Path.Combine(artifacts, "metrics"));
         var summaries = BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args, BenchmarkConfig.Create(artifacts)).ToList();

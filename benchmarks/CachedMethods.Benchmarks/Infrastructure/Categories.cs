@@ -10,9 +10,12 @@ public static class Categories
     public const string Stampede = nameof(Stampede);
     public const string Generator = nameof(Generator);
     public const string Metrics = nameof(Metrics);
+    public const string Serialization = nameof(Serialization);
 
     public const string Sequential = nameof(Sequential);
     public const string Concurrent64 = nameof(Concurrent64);
     public const string Sync = nameof(Sync);
     public const string Async = nameof(Async);
+    public const string Stored = nameof(Stored);
+    public const string Raw = nameof(Raw);
 }
