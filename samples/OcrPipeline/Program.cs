@@ -22,6 +22,7 @@ return await parsed.InvokeAsync();
 
 static async Task<int> RunAsync(PipelineArguments arguments, CancellationToken cancellationToken)
 {
+    using var metrics = MetricsExport.Start(arguments.Metrics, Console.Out);
     try
     {
         return arguments switch

@@ -31,6 +31,9 @@ public sealed record PipelineArguments
     /// <summary>Where to write the HTML report, or <see langword="null"/> for none.</summary>
     public string? Report { get; init; }
 
+    /// <summary>"console" (OpenTelemetry console exporter), "counters" (print where dotnet-counters attaches), or <see langword="null"/>.</summary>
+    public string? Metrics { get; init; }
+
     /// <summary>Line-per-document output even on a terminal (always so when the output is redirected).</summary>
     public bool Plain { get; init; }
 
@@ -83,6 +86,7 @@ public static class PipelineCommand
     private static readonly Option<string> Engine = OneOf("--engine", "auto takes tesseract when it is on PATH.", "auto", ["auto", "builtin", "tesseract"]);
     private static readonly Option<bool> Verbose = new("--verbose") { Description = "Log at Debug instead of Warning (to stderr)." };
     private static readonly Option<string?> Report = new("--report") { Description = "Write a self-contained HTML report of both passes to this file.", HelpName = "file" };
+    private static readonly Option<string?> Metrics = OneOfOrNone("--metrics", "Show the CachedMethods metrics: console prints them through the OpenTelemetry console exporter at the end; counters prints the command for dotnet-counters and waits for Enter before exiting.", ["console", "counters"]);
     private static readonly Option<bool> Plain = new("--plain") { Description = "One line per document, no colours, even on a terminal." };
     private static readonly Option<int?> WorkerId = new("--worker-id") { Hidden = true };
     private static readonly Option<int> WorkerCount = new("--worker-count") { Hidden = true };
@@ -96,7 +100,7 @@ public static class PipelineCommand
             "Environment: REDIS_URL adds Redis; S3_CACHE_BUCKET with S3_CACHE_SERVICE_URL makes S3 the persistent tier; " +
             "MEMORY_CACHE_SIZE_MB, DISK_CACHE_SIZE_GB and DISK_CACHE_PATH as in the README.")
         {
-            Documents, Workers, Clear, CacheDir, Strategy, Dpi, Language, Engine, Verbose, Report, Plain, WorkerId, WorkerCount,
+            Documents, Workers, Clear, CacheDir, Strategy, Dpi, Language, Engine, Verbose, Report, Metrics, Plain, WorkerId, WorkerCount,
         };
         command.Validators.Add(result =>
         {
@@ -122,6 +126,7 @@ public static class PipelineCommand
         Engine = parsed.GetValue(Engine)!,
         Verbose = parsed.GetValue(Verbose),
         Report = parsed.GetValue(Report),
+        Metrics = parsed.GetValue(Metrics),
         Plain = parsed.GetValue(Plain),
         WorkerId = parsed.GetValue(WorkerId),
         WorkerCount = parsed.GetValue(WorkerCount),
@@ -149,6 +154,13 @@ public static class PipelineCommand
     private static Option<string> OneOf(string name, string description, string defaultValue, IReadOnlyList<string> allowed)
     {
         var option = new Option<string>(name) { Description = description, DefaultValueFactory = _ => defaultValue };
+        option.AcceptOnlyFromAmong([.. allowed]);
+        return option;
+    }
+
+    private static Option<string?> OneOfOrNone(string name, string description, IReadOnlyList<string> allowed)
+    {
+        var option = new Option<string?>(name) { Description = description, HelpName = string.Join('|', allowed) };
         option.AcceptOnlyFromAmong([.. allowed]);
         return option;
     }

@@ -58,8 +58,9 @@ public sealed class RichView(string processName) : IRunView
         AnsiConsole.WriteLine();
         AnsiConsole.Write(Documents(passes));
         AnsiConsole.Write(new Rule($"cache statistics ({Markup.Escape(host.ProcessName)}, both passes)").LeftJustified());
+        AnsiConsole.Write(Methods(stats));
         AnsiConsole.Write(Tiers(stats));
-        AnsiConsole.MarkupLine(C, $"{stats.TotalRequests} requests, [bold]{stats.OverallHitRate:P1}[/] served from cache ({stats.Environment})");
+        AnsiConsole.MarkupLine(C, $"{stats.TotalRequests} requests to cached methods, [bold]{stats.OverallHitRate:P1}[/] served from cache ({stats.Environment})");
         AnsiConsole.WriteLine();
         AnsiConsole.Write(LatencyChart(passes));
     }
@@ -88,9 +89,28 @@ public sealed class RichView(string processName) : IRunView
         return new Markup($"[{TierColor(outcome.Source).ToMarkup()}]{Markup.Escape(PlainView.SourceLabel(outcome) + origin)}[/]");
     }
 
+    /// <summary>Requests per cached method: what the program asked for, apart from the tiers' lookups below.</summary>
+    private static Table Methods(CacheStats stats)
+    {
+        var table = new Table().Border(TableBorder.Simple).Title("requests per [[Cached]] method").AddColumn("method");
+        foreach (var name in new[] { "requests", "hit rate", "memory", "lower tiers", "computed" })
+        {
+            table.AddColumn(new TableColumn(name).RightAligned());
+        }
+
+        foreach (var method in stats.Methods)
+        {
+            table.AddRow(
+                Markup.Escape(method.Name), method.Requests.ToString(C), method.HitRate.ToString("P1", C),
+                method.MemoryHits.ToString(C), method.LowerTierHits.ToString(C), method.FactoryRuns.ToString(C));
+        }
+
+        return table;
+    }
+
     private static Table Tiers(CacheStats stats)
     {
-        var table = new Table().Border(TableBorder.Simple).AddColumn("tier");
+        var table = new Table().Border(TableBorder.Simple).Title("lookups per tier").AddColumn("tier");
         foreach (var name in new[] { "hits", "misses", "hit rate", "entries", "size MB", "errors", "skipped" })
         {
             table.AddColumn(new TableColumn(name).RightAligned());

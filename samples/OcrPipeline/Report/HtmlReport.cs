@@ -91,6 +91,19 @@ public static class HtmlReport
             }
 
             json.WriteEndArray();
+            json.WriteStartArray("methods");
+            foreach (var method in stats.Methods)
+            {
+                json.WriteStartObject();
+                json.WriteString("name", method.Name);
+                json.WriteNumber("requests", method.Requests);
+                json.WriteNumber("memory", method.MemoryHits);
+                json.WriteNumber("lower", method.LowerTierHits);
+                json.WriteNumber("computed", method.FactoryRuns);
+                json.WriteEndObject();
+            }
+
+            json.WriteEndArray();
             json.WriteNumber("requests", stats.TotalRequests);
             json.WriteNumber("hits", stats.TotalHits);
             json.WriteString("environment", stats.Environment.ToString());
@@ -159,7 +172,10 @@ public static class HtmlReport
         <div class="legend" id="legend"></div>
         <svg id="latency-chart" role="img" aria-label="latency per document"></svg>
 
-        <h2>Cache tiers, both passes</h2>
+        <h2>Requests per [Cached] method, both passes</h2>
+        <table class="stats" id="method-table"><thead><tr><th>method</th><th>requests</th><th>hit rate</th><th>memory</th><th>lower tiers</th><th>computed</th></tr></thead><tbody></tbody></table>
+
+        <h2>Lookups per cache tier, both passes</h2>
         <svg id="tier-chart" role="img" aria-label="hits and misses per tier"></svg>
         <table class="stats" id="tier-table"><thead><tr><th>tier</th><th>hits</th><th>misses</th><th>errors</th><th>entries</th><th>size</th><th>state</th></tr></thead><tbody></tbody></table>
         <p id="totals"></p>
@@ -237,8 +253,18 @@ public static class HtmlReport
               if (numeric) cell.className = "n";
             }
           }
+          const methods = document.querySelector("#method-table tbody");
+          for (const method of data.methods) {
+            const row = methods.insertRow();
+            const hitRate = method.requests === 0 ? 0 : (method.memory + method.lower) / method.requests * 100;
+            for (const [value, numeric] of [[method.name], [method.requests, 1], [hitRate.toFixed(1) + "%", 1], [method.memory, 1], [method.lower, 1], [method.computed, 1]]) {
+              const cell = row.insertCell();
+              cell.textContent = value;
+              if (numeric) cell.className = "n";
+            }
+          }
           const rate = data.requests === 0 ? 0 : data.hits / data.requests * 100;
-          document.getElementById("totals").textContent = `${data.requests} requests, ${rate.toFixed(1)}% served from the cache (${data.environment})`;
+          document.getElementById("totals").textContent = `${data.requests} requests to cached methods, ${rate.toFixed(1)}% served from the cache (${data.environment})`;
         }
 
         latencyChart();
