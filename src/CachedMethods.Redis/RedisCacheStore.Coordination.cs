@@ -99,7 +99,7 @@ public sealed partial class RedisCacheStore
             : null;
     }
 
-    private RedisKey LockKey(string storageId) => Key("lock:" + storageId);
+    private RedisKey LockKey(string storageId) => Key(storageId).Append(":lock");
 
     // Tags are user text: hashed, so that no tag value appears in a key listing.
     private RedisKey TagKey(string tag) => Key("tag:" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(tag))));

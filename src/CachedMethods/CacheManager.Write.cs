@@ -33,7 +33,7 @@ public sealed partial class CacheManager
     {
         ArgumentNullException.ThrowIfNull(key);
         return _tiers.Any && _writer.Prepare(key, value, EntryPolicy.Of(options ?? _defaultEntryOptions, Options), throwIfUnserializable: true) is { } entry
-            ? _writer.WriteAsync(key, value, entry, cancellationToken)
+            ? IgnoreOutcome(_writer.WriteAsync(key, value, entry, cancellationToken))
             : ValueTask.CompletedTask;
     }
 
@@ -86,7 +86,7 @@ public sealed partial class CacheManager
     public ValueTask InvalidateTagAsync(string tag, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(tag);
-        return _fleet.InvalidateTagAsync(tag, _time.GetUtcNow(), cancellationToken);
+        return _fleet.InvalidateTagAsync(tag, DateTimeOffset.FromUnixTimeMilliseconds(_fleet.Clock.Now()), cancellationToken);
     }
 
     /// <summary>
@@ -105,6 +105,9 @@ public sealed partial class CacheManager
 
         return InvalidateTagAsync(PrefixTags.TagOf(prefix), cancellationToken);
     }
+
+    // A set is never refused (it carries no start stamp and no lock): its outcome says nothing new.
+    private static async ValueTask IgnoreOutcome(ValueTask<bool> write) => await write.ConfigureAwait(false);
 
     private CacheEntryOptions EntryOptions(TimeSpan? ttl) =>
         ttl is null ? _defaultEntryOptions : new CacheEntryOptions { Ttl = ttl };

@@ -84,7 +84,8 @@ async Task<string> ComputeAsync(string key, int callers, int factoryMs)
         var value = await cache.GetOrCreateAsync(key, async ct =>
         {
             // Counted in Redis itself, so the test sees every factory run of the whole fleet.
-            await counter.GetDatabase().StringIncrementAsync(args[1] + "factory-runs:" + key);
+            // Outside the cache's prefix: a clear must not wipe the count.
+            await counter.GetDatabase().StringIncrementAsync("runs:" + args[1] + key);
             await Task.Delay(factoryMs, ct);
             return $"{self}-{Guid.NewGuid():N}";
         }, entry);

@@ -4,7 +4,7 @@ using System.Threading.Channels;
 namespace CachedMethods.IntegrationTests;
 
 /// <summary>A long-lived worker process (tests/CachedMethods.FleetWorker) driven line by line over stdin and stdout.</summary>
-internal sealed class FleetProcess : IAsyncDisposable
+public sealed class FleetProcess : IAsyncDisposable
 {
     private readonly Process _process;
     private readonly Channel<string> _lines = Channel.CreateUnbounded<string>();

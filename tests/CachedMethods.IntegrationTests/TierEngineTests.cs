@@ -175,6 +175,6 @@ public sealed class TierEngineTests(RedisFixture redis, S3Fixture s3) : IClassFi
     {
         var store = (RedisCacheStore)cache.RedisStore!;
         var storageId = CacheKey.FromString(key).StorageId;
-        return await store.Connection.GetDatabase(cache.Options.Redis.Database).KeyTimeToLiveAsync(cache.Options.Redis.KeyPrefix + storageId);
+        return await store.Connection.GetDatabase(cache.Options.Redis.Database).KeyTimeToLiveAsync(store.GetRedisKey(storageId));
     }
 }

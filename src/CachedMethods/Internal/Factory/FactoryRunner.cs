@@ -15,6 +15,8 @@ internal sealed class FactoryRunner(TierWriter writer, TimeProvider time, ILogge
         var policy = work.Policy;
         var stale = work.Stale;
         var failSafe = policy.Retain > TimeSpan.Zero && stale.HasStale;
+        // Stamped at the start (issue 9, case 7): a delete or invalidation the computation overlaps voids its result.
+        var startedAt = writer.Now();
         Task<T> running;
         try
         {
@@ -22,7 +24,7 @@ internal sealed class FactoryRunner(TierWriter writer, TimeProvider time, ILogge
             if (pending.IsCompletedSuccessfully)
             {
                 var ready = pending.Result;
-                await StoreAsync(key, ready, policy).ConfigureAwait(false);
+                await StoreAsync(key, ready, policy, startedAt).ConfigureAwait(false);
                 return ready;
             }
 
@@ -40,7 +42,7 @@ internal sealed class FactoryRunner(TierWriter writer, TimeProvider time, ILogge
             var timer = Task.Delay(wait, time, CancellationToken.None);
             if (await Task.WhenAny(running, timer).ConfigureAwait(false) != running)
             {
-                _ = StoreWhenDoneAsync(key, running, policy);
+                _ = StoreWhenDoneAsync(key, running, policy, startedAt);
                 if (failSafe)
                 {
                     Log.FailSafeTimeout(logger, key.StorageId, wait.TotalMilliseconds);
@@ -64,22 +66,32 @@ internal sealed class FactoryRunner(TierWriter writer, TimeProvider time, ILogge
             return stale.Value;
         }
 
-        await StoreAsync(key, value, policy).ConfigureAwait(false);
+        await StoreAsync(key, value, policy, startedAt).ConfigureAwait(false);
         return value;
     }
 
-    /// <summary>Stores a computed value in every allowed tier; an unserializable value is logged, not stored.</summary>
-    public ValueTask StoreAsync<T>(CacheKey key, T value, EntryPolicy policy) =>
-        writer.Prepare(key, value, policy, throwIfUnserializable: false) is { } entry
+    /// <summary>
+    /// Stores a value computed from <paramref name="startedAt"/> (fleet ms) in every allowed tier, unless the
+    /// fleet refuses it; an unserializable value is logged, not stored.
+    /// </summary>
+    public async ValueTask StoreAsync<T>(CacheKey key, T value, EntryPolicy policy, long startedAt)
+    {
+        if (writer.Prepare(key, value, policy, throwIfUnserializable: false, startedAt) is { } entry)
+        {
             // The value is ready for the caller; a cancelled caller still leaves the entry stored.
-            ? writer.WriteAsync(key, value, entry, CancellationToken.None)
-            : ValueTask.CompletedTask;
+            await writer.WriteAsync(key, value, entry, CancellationToken.None).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>The fleet's time now: the start stamp of a computation.</summary>
+    public long Now() => writer.Now();
 
     /// <summary>The synchronous form: the factory runs once, its result is stored.</summary>
     public T Run<TState, T>(CacheKey key, TState state, Func<TState, T> factory, in EntryPolicy policy)
     {
+        var startedAt = writer.Now();
         var value = factory(state);
-        if (writer.Prepare(key, value, policy, throwIfUnserializable: false) is { } entry)
+        if (writer.Prepare(key, value, policy, throwIfUnserializable: false, startedAt) is { } entry)
         {
             writer.Write(key, value, entry);
         }
@@ -94,12 +106,12 @@ internal sealed class FactoryRunner(TierWriter writer, TimeProvider time, ILogge
         return soft > TimeSpan.Zero && (policy.HardTimeout <= TimeSpan.Zero || soft < policy.HardTimeout) ? soft : policy.HardTimeout;
     }
 
-    private async Task StoreWhenDoneAsync<T>(CacheKey key, Task<T> running, EntryPolicy policy)
+    private async Task StoreWhenDoneAsync<T>(CacheKey key, Task<T> running, EntryPolicy policy, long startedAt)
     {
         try
         {
             var value = await running.ConfigureAwait(false);
-            await StoreAsync(key, value, policy).ConfigureAwait(false);
+            await StoreAsync(key, value, policy, startedAt).ConfigureAwait(false);
         }
         catch (Exception ex)
         {

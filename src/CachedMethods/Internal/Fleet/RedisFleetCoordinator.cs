@@ -9,7 +9,7 @@ namespace CachedMethods.Internal;
 /// it fails, and skipped while its circuit is open. A failed call degrades, never throws: no message, a
 /// tag time unknown, a lock not taken (the caller computes itself).
 /// </summary>
-internal sealed class RedisFleetCoordinator : IFleetCoordinator
+internal sealed partial class RedisFleetCoordinator : IFleetCoordinator
 {
     private static readonly TimeSpan ReleasePollInterval = TimeSpan.FromMilliseconds(250);
 
@@ -34,7 +34,10 @@ internal sealed class RedisFleetCoordinator : IFleetCoordinator
         _lockExpiry = TimeSpan.FromSeconds(options.LockExpirySeconds);
         _lockWait = TimeSpan.FromSeconds(options.LockWaitTimeoutSeconds);
         Tags = new TagClock(memory, _time);
+        Clock = new FleetClock(_time);
+        _store = coordinator as ICacheFleetStore;
         coordinator.MessageReceived += OnMessage;
+        _upkeep = _store is null ? Task.CompletedTask : KeepUpAsync(_stopping.Token);
     }
 
     public TagClock Tags { get; }
@@ -143,7 +146,11 @@ internal sealed class RedisFleetCoordinator : IFleetCoordinator
         }
     }
 
-    public void Dispose() => _coordinator.MessageReceived -= OnMessage;
+    public void Dispose()
+    {
+        _coordinator.MessageReceived -= OnMessage;
+        _stopping.Cancel();
+    }
 
     private static async ValueTask<long?> ReadTagTimeAsync(ICacheCoordinator coordinator, string tag, CancellationToken cancellationToken) =>
         (await coordinator.GetTagInvalidatedAsync(tag, cancellationToken).ConfigureAwait(false))?.ToUnixTimeMilliseconds() ?? TagClock.Never;
@@ -185,6 +192,7 @@ internal sealed class RedisFleetCoordinator : IFleetCoordinator
                 _memory?.RemoveByHash(hash);
                 break;
             case CoherenceKind.Clear:
+                LearnHorizon(message.At);
                 _memory?.Clear();
                 break;
             case CoherenceKind.Tag:
