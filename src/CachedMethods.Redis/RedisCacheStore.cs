@@ -31,6 +31,7 @@ public sealed partial class RedisCacheStore : ICacheStore
     private readonly RedisPrefixClearer _clearer;
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, byte> _reportedDenials = new(StringComparer.Ordinal);
     private int _reportedDown;
+    private readonly OnceFlag _misconfigurationSaid;
     private int _disposed;
 
     /// <summary>
@@ -50,7 +51,7 @@ public sealed partial class RedisCacheStore : ICacheStore
     /// The URL is malformed, Redis is not configured, or a timeout, port, database or key prefix is out of range.
     /// </exception>
     public RedisCacheStore(RedisSettings settings, ILogger? logger = null)
-        : this(Connect(settings, logger ?? NullLogger.Instance), settings.KeyPrefix, database: -1, logger, ownsConnection: true)
+        : this(Connect(settings, logger ?? NullLogger.Instance, out var misconfigurationSaid), settings.KeyPrefix, database: -1, logger, ownsConnection: true, misconfigurationSaid)
     {
     }
 
@@ -64,12 +65,13 @@ public sealed partial class RedisCacheStore : ICacheStore
     /// <param name="logger">Receives connection events; <see langword="null"/> logs nothing.</param>
     /// <exception cref="CacheConfigurationException"><paramref name="keyPrefix"/> is empty.</exception>
     public RedisCacheStore(IConnectionMultiplexer connection, string keyPrefix, int database = -1, ILogger? logger = null)
-        : this(connection, keyPrefix, database, logger, ownsConnection: false)
+        : this(connection, keyPrefix, database, logger, ownsConnection: false, new OnceFlag())
     {
     }
 
-    private RedisCacheStore(IConnectionMultiplexer connection, string keyPrefix, int database, ILogger? logger, bool ownsConnection)
+    private RedisCacheStore(IConnectionMultiplexer connection, string keyPrefix, int database, ILogger? logger, bool ownsConnection, OnceFlag misconfigurationSaid)
     {
+        _misconfigurationSaid = misconfigurationSaid;
         ArgumentNullException.ThrowIfNull(connection);
         _connection = connection;
         _keyPrefix = CheckPrefix(keyPrefix);
@@ -215,32 +217,60 @@ public sealed partial class RedisCacheStore : ICacheStore
             : throw new CacheConfigurationException("The Redis KeyPrefix must not be empty: Clear removes every key under it.");
     }
 
-    private static ConnectionMultiplexer Connect(RedisSettings settings, ILogger logger)
+    private static ConnectionMultiplexer Connect(RedisSettings settings, ILogger logger, out OnceFlag misconfigurationSaid)
     {
-        var options = RedisConfiguration.FromSettings(settings);
+        // A refused certificate is said by the handshake itself (once per outage), however the attempt then ends:
+        // a busy machine can time the attempt out before its error reaches the probe below.
+        var said = misconfigurationSaid = new OnceFlag();
+        var endpoints = "?";
+        var options = RedisConfiguration.FromSettings(settings, reason =>
+        {
+            if (said.TrySet())
+            {
+                RedisLog.TlsFailed(logger, endpoints, reason);
+            }
+        });
+        endpoints = string.Join(", ", options.EndPoints.Select(EndPointCollection.ToString));
         CheckPrefix(settings.KeyPrefix);
         var connection = ConnectionMultiplexer.Connect(options);
-        if (!connection.IsConnected)
+        if (!connection.IsConnected && !said.IsSet)
         {
             // The multiplexer raises no event for a first attempt that fails, so say it here, and say
             // whether the server refused the credentials: that is a configuration error, not an outage.
-            var endpoints = string.Join(", ", options.EndPoints.Select(EndPointCollection.ToString));
-            var failure = ProbeFailure(connection);
-            if (RedisFailures.AuthenticationError(failure) is { } reason)
-            {
-                RedisLog.AuthenticationFailed(logger, endpoints, reason);
-            }
-            else if (RedisFailures.TlsError(failure) is { } tlsReason)
-            {
-                RedisLog.TlsFailed(logger, endpoints, tlsReason);
-            }
-            else
+            if (!ReportMisconfiguration(logger, endpoints, ProbeFailure(connection), said))
             {
                 RedisLog.NotConnectedAtStartup(logger, endpoints);
             }
         }
 
         return connection;
+    }
+
+    // Logs bad credentials (2009) or a refused certificate (2011), once while said is unset, and answers whether the
+    // failure was one of them; anything else is an outage.
+    private static bool ReportMisconfiguration(ILogger logger, string endpoints, Exception? failure, OnceFlag said)
+    {
+        if (RedisFailures.AuthenticationError(failure) is { } reason)
+        {
+            if (said.TrySet())
+            {
+                RedisLog.AuthenticationFailed(logger, endpoints, reason);
+            }
+
+            return true;
+        }
+
+        if (RedisFailures.TlsError(failure) is { } tlsReason)
+        {
+            if (said.TrySet())
+            {
+                RedisLog.TlsFailed(logger, endpoints, tlsReason);
+            }
+
+            return true;
+        }
+
+        return false;
     }
 
     private static Exception? ProbeFailure(ConnectionMultiplexer connection)
@@ -267,11 +297,20 @@ public sealed partial class RedisCacheStore : ICacheStore
 
     private void OnConnectionFailed(object? sender, ConnectionFailedEventArgs e)
     {
-        if (e.FailureType == ConnectionFailureType.AuthenticationFailure || RedisFailures.AuthenticationError(e.Exception) is not null)
+        // A configuration error is said once per store, at startup or on the first attempt that shows it.
+        var endpoint = e.EndPoint?.ToString() ?? "?";
+        if (ReportMisconfiguration(_logger, endpoint, e.Exception, _misconfigurationSaid))
         {
-            if (Interlocked.Exchange(ref _reportedDown, 1) == 0)
+            Interlocked.Exchange(ref _reportedDown, 1);
+            return;
+        }
+
+        if (e.FailureType == ConnectionFailureType.AuthenticationFailure)
+        {
+            Interlocked.Exchange(ref _reportedDown, 1);
+            if (_misconfigurationSaid.TrySet())
             {
-                RedisLog.AuthenticationFailed(_logger, e.EndPoint?.ToString() ?? "?", RedisFailures.AuthenticationError(e.Exception) ?? e.FailureType.ToString());
+                RedisLog.AuthenticationFailed(_logger, endpoint, e.FailureType.ToString());
             }
 
             return;
@@ -291,6 +330,7 @@ public sealed partial class RedisCacheStore : ICacheStore
     private void OnConnectionRestored(object? sender, ConnectionFailedEventArgs e)
     {
         Interlocked.Exchange(ref _reportedDown, 0);
+        _misconfigurationSaid.Reset();
         RedisLog.ConnectionRestored(_logger, e.EndPoint, e.ConnectionType);
         OnReconnected();
     }

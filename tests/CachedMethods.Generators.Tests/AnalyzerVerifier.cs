@@ -5,16 +5,21 @@ using Microsoft.CodeAnalysis.Testing;
 namespace CachedMethods.Generators.Tests;
 
 /// <summary>
-/// Runs <see cref="Diagnostics.CachedMethodsAnalyzer"/> through Microsoft.CodeAnalysis.Testing with
-/// offline references: net10.0 from Basic.Reference.Assemblies and the CachedMethods runtime.
+/// Runs <see cref="Diagnostics.CachedMethodsAnalyzer"/> (or another of the generator's analyzers) through
+/// Microsoft.CodeAnalysis.Testing with offline references: net10.0 from Basic.Reference.Assemblies and the
+/// CachedMethods runtime.
 /// </summary>
 internal static class AnalyzerVerifier
 {
     public static DiagnosticResult Diagnostic(string id) => new(id, Severity(id));
 
-    public static async Task VerifyAsync(string source, params DiagnosticResult[] expected)
+    public static Task VerifyAsync(string source, params DiagnosticResult[] expected) =>
+        VerifyAsync<Diagnostics.CachedMethodsAnalyzer>(source, expected);
+
+    public static async Task VerifyAsync<TAnalyzer>(string source, params DiagnosticResult[] expected)
+        where TAnalyzer : Microsoft.CodeAnalysis.Diagnostics.DiagnosticAnalyzer, new()
     {
-        var test = new CSharpAnalyzerTest<Diagnostics.CachedMethodsAnalyzer, DefaultVerifier>
+        var test = new CSharpAnalyzerTest<TAnalyzer, DefaultVerifier>
         {
             TestCode = source,
             // The generator does not run here, so partial methods have no bodies: only our diagnostics count.

@@ -114,6 +114,10 @@ public sealed class DiagnosticTests
     [InlineData("NoMatchingConstructor", "NoMatchingConstructor", "'NoMatchingConstructor' has no accessible constructor whose parameters all match its stored members by name and type; add one, or make the members settable")]
     [InlineData("WithAddress", "WithAddress", "'System.Net.IPAddress' has no formatter known to read it back exactly; store the data it holds (a string, bytes or a record of its parts) instead (the type of 'WithAddress.Address')")]
     [InlineData("System.Text.Json.JsonElement", "System.Text.Json.JsonElement", "'System.Text.Json.JsonElement' has no formatter known to read it back exactly; store the data it holds (a string, bytes or a record of its parts) instead")]
+    [InlineData("NoPublicMembers", "NoPublicMembers", "'NoPublicMembers._text' is a non-public field, so it would not be stored; make it a public property, or mark it [IgnoreMember] if it can be lost")]
+    [InlineData("System.Text.Json.Nodes.JsonNode", "System.Text.Json.Nodes.JsonNode", "'System.Text.Json.Nodes.JsonNode' has no formatter known to read it back exactly; store the data it holds (a string, bytes or a record of its parts) instead")]
+    [InlineData("System.Globalization.CultureInfo", "System.Globalization.CultureInfo", "'System.Globalization.CultureInfo' has no formatter known to read it back exactly; store the data it holds (a string, bytes or a record of its parts) instead")]
+    [InlineData("WithRange", "WithRange", "'System.Range' has no formatter known to read it back exactly; store the data it holds (a string, bytes or a record of its parts) instead (the type of 'WithRange.Pages')")]
     [InlineData("IReadOnlyDictionary<Point, int>", "System.Collections.Generic.IReadOnlyDictionary<Point, int>", "the key type 'Point' of 'System.Collections.Generic.IReadOnlyDictionary<Point, int>' cannot be hashed by MessagePack's untrusted-data reader; use a string, an integer, a Guid, a DateTime or an enum of 32 bits or less as the key, or a SortedDictionary")]
     public Task CM0007_ResultTypeCannotBeStored(string returnType, string resultType, string reason) => VerifyAsync(
         $$"""
@@ -126,6 +130,8 @@ public sealed class DiagnosticTests
         public sealed class HiddenField { private int _secret; public int Visible { get; init; } public int Peek() => _secret; }
         public sealed class NoMatchingConstructor { public NoMatchingConstructor(string other) { } public int Id { get; init; } }
         public sealed class WithAddress { public System.Net.IPAddress? Address { get; init; } }
+        public sealed class NoPublicMembers { private readonly string _text = "kept"; public override string ToString() => _text; }
+        public sealed class WithRange { public Range Pages { get; init; } }
         public sealed record Point(int X, int Y);
 
         public interface IService

@@ -6,7 +6,9 @@ namespace CachedMethods.Redis.Internal;
 /// <summary>Turns <see cref="RedisSettings"/> into the <see cref="ConfigurationOptions"/> of a multiplexer.</summary>
 internal static class RedisConfiguration
 {
-    public static ConfigurationOptions FromSettings(RedisSettings settings)
+    /// <param name="settings">The settings to read.</param>
+    /// <param name="certificateRefused">Told why the server's certificate was refused, on every refusal.</param>
+    public static ConfigurationOptions FromSettings(RedisSettings settings, Action<string>? certificateRefused = null)
     {
         ArgumentNullException.ThrowIfNull(settings);
         if (settings.OperationTimeoutMs <= 0)
@@ -52,15 +54,15 @@ internal static class RedisConfiguration
             throw new CacheConfigurationException("Redis is not configured: set REDIS_URL or REDIS_HOST.");
         }
 
-        if (!string.IsNullOrWhiteSpace(settings.TlsCaCertificatePath))
+        var caPath = string.IsNullOrWhiteSpace(settings.TlsCaCertificatePath) ? null : settings.TlsCaCertificatePath;
+        if (caPath is not null && !File.Exists(caPath))
         {
-            if (!File.Exists(settings.TlsCaCertificatePath))
-            {
-                throw new CacheConfigurationException($"REDIS_TLS_CA_CERT='{settings.TlsCaCertificatePath}' is not a file.");
-            }
+            throw new CacheConfigurationException($"REDIS_TLS_CA_CERT='{caPath}' is not a file.");
+        }
 
-            // Accepts a chain that ends at this CA, even though the system store does not know it.
-            options.TrustIssuer(settings.TlsCaCertificatePath);
+        if (options.Ssl || caPath is not null)
+        {
+            RedisCertificates.Validate(options, caPath, certificateRefused);
         }
 
         return options;

@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 
-namespace CachedMethods.FaultTests.Fixtures;
+namespace CachedMethods.TestSupport;
 
 /// <summary>A logger factory that keeps every entry of every category, for asserting on what was logged.</summary>
 public sealed class LogCollector : ILoggerFactory
