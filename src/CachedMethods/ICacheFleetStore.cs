@@ -11,6 +11,12 @@ namespace CachedMethods;
 /// </remarks>
 public interface ICacheFleetStore : ICacheCoordinator
 {
+    /// <summary>
+    /// Takes the lock of <paramref name="storageId"/> under <paramref name="token"/>, chosen by the caller so that a
+    /// request whose reply never came can still be released (compare-and-delete) once the store answers again.
+    /// </summary>
+    ValueTask<bool> TryAcquireLockAsync(string storageId, string token, TimeSpan expiry, CancellationToken cancellationToken);
+
     /// <summary>The store's clock now (Redis <c>TIME</c>), in unix milliseconds.</summary>
     ValueTask<long> GetTimeAsync(CancellationToken cancellationToken);
 

@@ -73,4 +73,95 @@ public sealed class FleetCorrectnessTests(ITestOutputHelper output) : FleetTestB
         Assert.False(stored);
         Assert.Equal("MISS", read);
     }
+
+    [Fact]
+    public async Task A_holder_frozen_past_its_lock_expiry_is_fenced_out_when_it_resumes()
+    {
+        var holder = await StartWorkerAsync(lockExpirySeconds: 2);
+        var taker = await StartWorkerAsync(lockExpirySeconds: 2);
+        var reader = await StartWorkerAsync(lockExpirySeconds: 2);
+
+        await holder.SendAsync("compute frozen 1 4000");
+        await Eventually.TrueAsync(() => (long)_redis.GetDatabase().StringGet(RunsKey("frozen")) == 1, "the holder's factory run to be counted");
+        await holder.SignalAsync("STOP");
+        string takeover;
+        try
+        {
+            // The frozen holder renews nothing: its lock expires and the taker computes.
+            takeover = await taker.AskAsync("compute frozen 3 500", TimeSpan.FromMinutes(2));
+        }
+        finally
+        {
+            await holder.SignalAsync("CONT");
+        }
+
+        // The holder resumes, finishes its factory and tries to store and release under its old token.
+        var resumed = await holder.ReadLineAsync(TimeSpan.FromMinutes(2));
+        var fleetValue = Field(takeover, "value");
+        var holderValue = Field(resumed, "value");
+        var read = await reader.AskAsync("get frozen");
+        var fencedRead = read == $"HIT {holderValue}" ? 1 : 0;
+        output.WriteLine($"holder frozen with SIGSTOP past its 2 s lock: the taker's callers waited up to {Field(takeover, "maxwait")} ms; factory runs {(long)await _redis.GetDatabase().StringGetAsync(RunsKey("frozen"))}; fenced values read = {fencedRead}");
+        Assert.StartsWith("DONE distinct=1 ", takeover);
+        Assert.StartsWith($"{taker.Id}-", fleetValue);
+        Assert.StartsWith($"{holder.Id}-", holderValue);
+        Assert.Equal($"HIT {fleetValue}", read);
+        Assert.Equal(0, fencedRead);
+        Assert.Equal(2, (long)await _redis.GetDatabase().StringGetAsync(RunsKey("frozen")));
+    }
+
+    [Fact]
+    public async Task Soft_and_hard_timeouts_bound_waiters_in_other_processes_and_the_holder_keeps_its_lock()
+    {
+        var holder = await StartWorkerAsync(lockExpirySeconds: 2);
+        var waiters = new[] { await StartWorkerAsync(lockExpirySeconds: 2), await StartWorkerAsync(lockExpirySeconds: 2) };
+
+        // Soft: every process has the stale value; the factory takes 5 s, well past the 2 s lock expiry.
+        Assert.Equal("OK", await holder.AskAsync("stale soft old"));
+        await holder.SendAsync("computex soft 1 5000 300 60000");
+        await Eventually.TrueAsync(() => (long)_redis.GetDatabase().StringGet(RunsKey("soft")) == 1, "the holder's factory run to be counted");
+        var softReplies = new List<string> { await holder.ReadLineAsync(TimeSpan.FromMinutes(2)) };
+        foreach (var waiter in waiters)
+        {
+            softReplies.Add(await waiter.AskAsync("computex soft 4 5000 300 60000", TimeSpan.FromMinutes(2)));
+        }
+
+        // The holder's background factory stores under its renewed lock; nobody else ran it.
+        await EventuallyAsync(waiters[0], "get soft", "HIT " + await WaitForValueAsync("soft", holder.Id));
+        var softRuns = (long)await _redis.GetDatabase().StringGetAsync(RunsKey("soft"));
+
+        // Hard: no stale value; the waiters give up at their 1 s hard timeout while the holder computes for 5 s.
+        await holder.SendAsync("computex hard 1 5000 0 60000");
+        await Eventually.TrueAsync(() => (long)_redis.GetDatabase().StringGet(RunsKey("hard")) == 1, "the holder's factory run to be counted");
+        var hardReplies = new List<string>();
+        foreach (var waiter in waiters)
+        {
+            hardReplies.Add(await waiter.AskAsync("computex hard 4 5000 0 1000", TimeSpan.FromMinutes(2)));
+        }
+
+        var holderHard = await holder.ReadLineAsync(TimeSpan.FromMinutes(2));
+        var hardRuns = (long)await _redis.GetDatabase().StringGetAsync(RunsKey("hard"));
+        output.WriteLine($"soft 300 ms with a stale value: waiters' longest wait {softReplies.Skip(1).Max(r => int.Parse(Field(r, "maxwait"), System.Globalization.CultureInfo.InvariantCulture))} ms, factory runs {softRuns}");
+        output.WriteLine($"hard 1000 ms without one: waiters' longest wait {hardReplies.Max(r => int.Parse(Field(r, "maxwait"), System.Globalization.CultureInfo.InvariantCulture))} ms, {hardReplies.Sum(r => int.Parse(Field(r, "timeouts"), System.Globalization.CultureInfo.InvariantCulture))} of 8 calls timed out, factory runs {hardRuns}");
+
+        Assert.All(softReplies, r => Assert.Equal("old", Field(r, "value")));
+        Assert.Equal(1, softRuns);
+        Assert.All(hardReplies, r => Assert.Equal("4", Field(r, "timeouts")));
+        Assert.StartsWith("DONE distinct=1 ", holderHard);
+        Assert.Equal(1, hardRuns);
+    }
+
+    /// <summary>Waits until Redis holds a value the given process computed, and returns it.</summary>
+    private async Task<string> WaitForValueAsync(string key, int processId)
+    {
+        await using var cache = await StartCacheAsync();
+        var value = "";
+        await Eventually.TrueAsync(() => value.StartsWith($"{processId}-", StringComparison.Ordinal), $"a value from process {processId}", TimeSpan.FromSeconds(60), async () =>
+        {
+            cache.MemoryStore?.Clear();
+            var found = await cache.GetAsync<string>(key);
+            value = found.HasValue ? found.Value! : "";
+        });
+        return value;
+    }
 }

@@ -73,6 +73,13 @@ public sealed class FleetProcess : IAsyncDisposable
         return await ReadLineAsync(limit ?? TimeSpan.FromMinutes(1));
     }
 
+    /// <summary>Freezes (<c>STOP</c>) or resumes (<c>CONT</c>) the process, as a long GC pause or a stopped VM would.</summary>
+    public async Task SignalAsync(string signal)
+    {
+        using var kill = Process.Start("kill", ["-" + signal, _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])!;
+        await kill.WaitForExitAsync();
+    }
+
     public async Task KillAsync()
     {
         if (!_process.HasExited)

@@ -32,7 +32,7 @@ internal sealed class TierReader(TierSet tiers, TierWriter writer, IFleetCoordin
             if (step == ReadStep.Promote && RemainingTtl(found) is { } ttl)
             {
                 // Redis first, through the commit: a copy the fleet removed meanwhile is not promoted anywhere.
-                if (i > 0 && !writer.Commit(key, found.Frame!, found.Content.Payload.Length, ttl, allowed, found.Content.CreatedAt.ToUnixTimeMilliseconds(), null))
+                if (i > 0 && !TierWriter.IsAccepted(writer.Commit(key, found.Frame!, found.Content.Payload.Length, ttl, allowed, found.Content.CreatedAt.ToUnixTimeMilliseconds(), null)))
                 {
                     store.Delete(key.StorageId);
                     read = default;
@@ -79,7 +79,7 @@ internal sealed class TierReader(TierSet tiers, TierWriter writer, IFleetCoordin
             if (step == ReadStep.Promote && RemainingTtl(found) is { } ttl)
             {
                 // Redis first, through the commit: a copy the fleet removed meanwhile is not promoted anywhere.
-                if (i > 0 && !await writer.CommitAsync(key, found.Frame!, found.Content.Payload.Length, ttl, allowed, found.Content.CreatedAt.ToUnixTimeMilliseconds(), null, cancellationToken).ConfigureAwait(false))
+                if (i > 0 && !TierWriter.IsAccepted(await writer.CommitAsync(key, found.Frame!, found.Content.Payload.Length, ttl, allowed, found.Content.CreatedAt.ToUnixTimeMilliseconds(), null, cancellationToken).ConfigureAwait(false)))
                 {
                     await store.DeleteAsync(key.StorageId, cancellationToken).ConfigureAwait(false);
                     read = default;

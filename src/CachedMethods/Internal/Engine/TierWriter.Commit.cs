@@ -4,57 +4,61 @@ namespace CachedMethods.Internal;
 // in the same round trip, before memory and the persistent store are written.
 internal sealed partial class TierWriter
 {
+    /// <summary>Whether the rest of a write may go on: Redis took it, or did not answer (local only).</summary>
+    public static bool IsAccepted(CommitOutcome outcome) => outcome is not (CommitOutcome.Superseded or CommitOutcome.Fenced);
+
     /// <summary>
-    /// Writes a frame to Redis through the fleet's commit; <see langword="false"/> when refused. Redis not
-    /// answering is no refusal: the write goes on locally and Redis is settled (the key deleted) later.
+    /// Writes a frame to Redis through the fleet's commit; <see cref="CommitOutcome.Superseded"/> or
+    /// <see cref="CommitOutcome.Fenced"/> when refused. Redis not answering is no refusal (<see cref="CommitOutcome.Stored"/>):
+    /// the write goes on locally and Redis is settled (the key deleted) later.
     /// </summary>
-    public async ValueTask<bool> CommitAsync(CacheKey key, byte[] frame, int payloadLength, TimeSpan ttl, CacheTiers allowed, long startedAt, string? lockToken, CancellationToken cancellationToken)
+    public async ValueTask<CommitOutcome> CommitAsync(CacheKey key, byte[] frame, int payloadLength, TimeSpan ttl, CacheTiers allowed, long startedAt, string? lockToken, CancellationToken cancellationToken)
     {
         if (BelowCommit == 0 || (allowed & CacheTiers.Redis) == 0)
         {
-            return true;
+            return CommitOutcome.Stored;
         }
 
         var redis = tiers.Redis!;
         if (!tiers.Admits(redis, allowed, payloadLength))
         {
             await redis.DeleteOrUnsettleAsync(key.StorageId, cancellationToken).ConfigureAwait(false);
-            return true;
+            return CommitOutcome.Stored;
         }
 
         return Settle(key, await fleet.CommitAsync(key.StorageId, frame, ttl, startedAt, lockToken, cancellationToken).ConfigureAwait(false));
     }
 
     /// <inheritdoc cref="CommitAsync"/>
-    public bool Commit(CacheKey key, byte[] frame, int payloadLength, TimeSpan ttl, CacheTiers allowed, long startedAt, string? lockToken)
+    public CommitOutcome Commit(CacheKey key, byte[] frame, int payloadLength, TimeSpan ttl, CacheTiers allowed, long startedAt, string? lockToken)
     {
         if (BelowCommit == 0 || (allowed & CacheTiers.Redis) == 0)
         {
-            return true;
+            return CommitOutcome.Stored;
         }
 
         var redis = tiers.Redis!;
         if (!tiers.Admits(redis, allowed, payloadLength))
         {
             redis.DeleteOrUnsettle(key.StorageId);
-            return true;
+            return CommitOutcome.Stored;
         }
 
         return Settle(key, fleet.Commit(key.StorageId, frame, ttl, startedAt, lockToken));
     }
 
-    private bool Settle(CacheKey key, CommitOutcome outcome)
+    private CommitOutcome Settle(CacheKey key, CommitOutcome outcome)
     {
         switch (outcome)
         {
             case CommitOutcome.Stored:
-                return true;
+                return outcome;
             case CommitOutcome.Superseded or CommitOutcome.Fenced:
                 Log.CommitRefused(logger, key.StorageId, outcome.ToString().ToLowerInvariant());
-                return false;
+                return outcome;
             default:
                 tiers.Redis!.Unsettle(key.StorageId);
-                return true;
+                return CommitOutcome.Stored;
         }
     }
 

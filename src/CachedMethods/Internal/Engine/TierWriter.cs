@@ -85,7 +85,7 @@ internal sealed partial class TierWriter(TierSet tiers, IFleetCoordinator fleet,
     /// <summary>Writes a value everywhere; <see langword="false"/> when the fleet refused it (removed since its computation started, or fenced) and nothing was written.</summary>
     public bool Write<T>(CacheKey key, T value, in PreparedEntry entry)
     {
-        if (entry.Frame is not null && !Commit(key, entry.Frame, entry.PayloadLength, entry.Policy.StoreTtl, entry.Policy.Tiers, entry.StartedAt, null))
+        if (entry.Frame is not null && !IsAccepted(Commit(key, entry.Frame, entry.PayloadLength, entry.Policy.StoreTtl, entry.Policy.Tiers, entry.StartedAt, null)))
         {
             return false;
         }
@@ -103,12 +103,21 @@ internal sealed partial class TierWriter(TierSet tiers, IFleetCoordinator fleet,
     /// <inheritdoc cref="Write{T}"/>
     public async ValueTask<bool> WriteAsync<T>(CacheKey key, T value, PreparedEntry entry, CancellationToken cancellationToken, string? lockToken = null)
     {
-        if (entry.Frame is not null && !await CommitAsync(key, entry.Frame, entry.PayloadLength, entry.Policy.StoreTtl, entry.Policy.Tiers, entry.StartedAt, lockToken, cancellationToken).ConfigureAwait(false))
+        var outcome = entry.Frame is null
+            ? CommitOutcome.Stored
+            : await CommitAsync(key, entry.Frame, entry.PayloadLength, entry.Policy.StoreTtl, entry.Policy.Tiers, entry.StartedAt, lockToken, cancellationToken).ConfigureAwait(false);
+        if (outcome == CommitOutcome.Superseded)
         {
             return false;
         }
 
         WriteMemory(key, value, entry);
+        if (outcome == CommitOutcome.Fenced)
+        {
+            // The lock was lost (a pause past its expiry): local only, never the fleet's value, nothing announced.
+            return false;
+        }
+
         if (entry.Frame is not null)
         {
             await WriteFramesAsync(key, entry.Frame, entry.PayloadLength, entry.Policy.StoreTtl, entry.Policy.Tiers, BelowCommit, tiers.Stores.Length, cancellationToken).ConfigureAwait(false);

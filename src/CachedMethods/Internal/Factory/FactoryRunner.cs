@@ -24,7 +24,7 @@ internal sealed class FactoryRunner(TierWriter writer, TimeProvider time, ILogge
             if (pending.IsCompletedSuccessfully)
             {
                 var ready = pending.Result;
-                await StoreAsync(key, ready, policy, startedAt).ConfigureAwait(false);
+                await StoreAsync(key, ready, policy, startedAt, work.Lease?.Token).ConfigureAwait(false);
                 return ready;
             }
 
@@ -42,7 +42,9 @@ internal sealed class FactoryRunner(TierWriter writer, TimeProvider time, ILogge
             var timer = Task.Delay(wait, time, CancellationToken.None);
             if (await Task.WhenAny(running, timer).ConfigureAwait(false) != running)
             {
-                _ = StoreWhenDoneAsync(key, running, policy, startedAt);
+                // The lease goes with the background computation: renewed until it stores, then released.
+                work.Lease?.HandOver();
+                _ = StoreWhenDoneAsync(key, running, policy, startedAt, work.Lease);
                 if (failSafe)
                 {
                     Log.FailSafeTimeout(logger, key.StorageId, wait.TotalMilliseconds);
@@ -66,7 +68,7 @@ internal sealed class FactoryRunner(TierWriter writer, TimeProvider time, ILogge
             return stale.Value;
         }
 
-        await StoreAsync(key, value, policy, startedAt).ConfigureAwait(false);
+        await StoreAsync(key, value, policy, startedAt, work.Lease?.Token).ConfigureAwait(false);
         return value;
     }
 
@@ -74,12 +76,12 @@ internal sealed class FactoryRunner(TierWriter writer, TimeProvider time, ILogge
     /// Stores a value computed from <paramref name="startedAt"/> (fleet ms) in every allowed tier, unless the
     /// fleet refuses it; an unserializable value is logged, not stored.
     /// </summary>
-    public async ValueTask StoreAsync<T>(CacheKey key, T value, EntryPolicy policy, long startedAt)
+    public async ValueTask StoreAsync<T>(CacheKey key, T value, EntryPolicy policy, long startedAt, string? lockToken = null)
     {
         if (writer.Prepare(key, value, policy, throwIfUnserializable: false, startedAt) is { } entry)
         {
             // The value is ready for the caller; a cancelled caller still leaves the entry stored.
-            await writer.WriteAsync(key, value, entry, CancellationToken.None).ConfigureAwait(false);
+            await writer.WriteAsync(key, value, entry, CancellationToken.None, lockToken).ConfigureAwait(false);
         }
     }
 
@@ -106,16 +108,23 @@ internal sealed class FactoryRunner(TierWriter writer, TimeProvider time, ILogge
         return soft > TimeSpan.Zero && (policy.HardTimeout <= TimeSpan.Zero || soft < policy.HardTimeout) ? soft : policy.HardTimeout;
     }
 
-    private async Task StoreWhenDoneAsync<T>(CacheKey key, Task<T> running, EntryPolicy policy, long startedAt)
+    private async Task StoreWhenDoneAsync<T>(CacheKey key, Task<T> running, EntryPolicy policy, long startedAt, FleetLease? lease)
     {
         try
         {
             var value = await running.ConfigureAwait(false);
-            await StoreAsync(key, value, policy, startedAt).ConfigureAwait(false);
+            await StoreAsync(key, value, policy, startedAt, lease?.Token).ConfigureAwait(false);
         }
         catch (Exception ex)
         {
             Log.BackgroundFactoryFailed(logger, key.StorageId, ex);
+        }
+        finally
+        {
+            if (lease is not null)
+            {
+                await lease.DisposeAsync().ConfigureAwait(false);
+            }
         }
     }
 }

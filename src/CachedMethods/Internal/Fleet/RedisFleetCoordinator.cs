@@ -11,8 +11,6 @@ namespace CachedMethods.Internal;
 /// </summary>
 internal sealed partial class RedisFleetCoordinator : IFleetCoordinator
 {
-    private static readonly TimeSpan ReleasePollInterval = TimeSpan.FromMilliseconds(250);
-
     private readonly ICacheCoordinator _coordinator;
     private readonly CallGuard _guard;
     private readonly MemoryCacheStore? _memory;
@@ -87,64 +85,11 @@ internal sealed partial class RedisFleetCoordinator : IFleetCoordinator
         }
     }
 
-    public async ValueTask<LockAttempt> TryAcquireLockAsync(string storageId, CancellationToken cancellationToken)
-    {
-        var token = await _guard.RunAsync((_coordinator, storageId, _lockExpiry), static async (s, ct) => (string?)(await s._coordinator.TryAcquireLockAsync(s.storageId, s._lockExpiry, ct).ConfigureAwait(false) ?? ""), null, "take lock", cancellationToken).ConfigureAwait(false);
-        return token switch
-        {
-            null => LockAttempt.Unavailable,
-            "" => LockAttempt.HeldElsewhere,
-            _ => new LockAttempt(LockOutcome.Acquired, token),
-        };
-    }
-
     public ValueTask<bool> RenewLockAsync(string storageId, string token) =>
         _guard.RunAsync((_coordinator, storageId, token, _lockExpiry), static (s, _) => s._coordinator.RenewLockAsync(s.storageId, s.token, s._lockExpiry), false, "renew lock", CancellationToken.None);
 
     public async ValueTask ReleaseLockAsync(string storageId, string token) =>
         await _guard.RunAsync((_coordinator, storageId, token), static (s, _) => GuardedStore.Completed(s._coordinator.ReleaseLockAsync(s.storageId, s.token)), false, "release lock", CancellationToken.None).ConfigureAwait(false);
-
-    /// <summary>
-    /// Distributed single-flight: the process that takes the key's lock computes; the others wait for its
-    /// release message (or a poll that sees the lock gone), then read its result. A dead holder's lock
-    /// expires and a waiter takes over; a failing Redis means computing here.
-    /// </summary>
-    public async ValueTask<T> ComputeOnceAsync<TState, T>(MissWork<TState, T> work, CancellationToken cancellationToken)
-    {
-        var storageId = work.Key.StorageId;
-        var deadline = _time.GetUtcNow() + _lockWait;
-        while (true)
-        {
-            var attempt = await TryAcquireLockAsync(storageId, cancellationToken).ConfigureAwait(false);
-            if (attempt.Outcome == LockOutcome.Unavailable)
-            {
-                return await work.ComputeAsync(cancellationToken).ConfigureAwait(false);
-            }
-
-            if (attempt.Token is { } token)
-            {
-                await using var renewal = new LockRenewal(this, storageId, token, _lockExpiry, _time);
-                // The previous holder may have stored the value between our read and our lock.
-                var stored = await work.ReadStoredAsync(work.Policy.Tiers & ~CacheTiers.Persistent, cancellationToken).ConfigureAwait(false);
-                return stored.Found ? stored.Value : await work.ComputeAsync(cancellationToken).ConfigureAwait(false);
-            }
-
-            await WaitForReleaseAsync(storageId, deadline, cancellationToken).ConfigureAwait(false);
-            var result = await work.ReadStoredAsync(work.Policy.Tiers, cancellationToken).ConfigureAwait(false);
-            if (result.Found)
-            {
-                return result.Value;
-            }
-
-            if (_time.GetUtcNow() >= deadline)
-            {
-                Log.LockWaitExceeded(_logger, storageId, (int)_lockWait.TotalSeconds);
-                return await work.ComputeAsync(cancellationToken).ConfigureAwait(false);
-            }
-
-            // The lock is free and nothing was stored (the holder failed or died): try to take it.
-        }
-    }
 
     public void Dispose()
     {
@@ -154,35 +99,6 @@ internal sealed partial class RedisFleetCoordinator : IFleetCoordinator
 
     private static async ValueTask<long?> ReadTagTimeAsync(ICacheCoordinator coordinator, string tag, CancellationToken cancellationToken) =>
         (await coordinator.GetTagInvalidatedAsync(tag, cancellationToken).ConfigureAwait(false))?.ToUnixTimeMilliseconds() ?? TagClock.Never;
-
-    private async Task WaitForReleaseAsync(string storageId, DateTimeOffset deadline, CancellationToken cancellationToken)
-    {
-        var released = _releaseWaiters.GetOrAdd(storageId, static _ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
-        try
-        {
-            while (_time.GetUtcNow() < deadline)
-            {
-                var poll = Task.Delay(ReleasePollInterval, _time, cancellationToken);
-                if (await Task.WhenAny(released.Task, poll).ConfigureAwait(false) == released.Task)
-                {
-                    return;
-                }
-
-                cancellationToken.ThrowIfCancellationRequested();
-                // The poll catches a release message lost to a reconnect, and a holder whose lock expired.
-                // A failed check counts as released: the caller then reads, and takes the lock or computes.
-                var locked = await _guard.RunAsync((_coordinator, storageId), static (s, ct) => s._coordinator.IsLockedAsync(s.storageId, ct), false, "check lock", cancellationToken).ConfigureAwait(false);
-                if (!locked)
-                {
-                    return;
-                }
-            }
-        }
-        finally
-        {
-            _releaseWaiters.TryRemove(new KeyValuePair<string, TaskCompletionSource>(storageId, released));
-        }
-    }
 
     private void OnMessage(CoherenceMessage message)
     {
