@@ -37,13 +37,8 @@ public sealed class CachedGenerator : IIncrementalGenerator
             .WithTrackingName(TrackingNames.Files);
         context.RegisterSourceOutput(files, static (output, model) => output.AddSource(model.HintName, TargetEmitter.Emit(model)));
 
-        // One resolver per assembly, for the stored types of [Cached] methods and the [CacheSerializable] types.
-        var cachedValues = context.SyntaxProvider
-            .ForAttributeWithMetadataName(
-                TypeFacts.CachedAttribute,
-                static (node, _) => node is MethodDeclarationSyntax,
-                FormatterRootParser.FromCachedMethod)
-            .WithTrackingName(TrackingNames.CachedValues);
+        // One resolver per assembly, for the stored types of [Cached] methods (walked once, by the parser of
+        // their type) and the [CacheSerializable] types.
         var serializableValues = context.SyntaxProvider
             .ForAttributeWithMetadataName(
                 FormatterRootParser.CacheSerializableAttribute,
@@ -52,7 +47,7 @@ public sealed class CachedGenerator : IIncrementalGenerator
             .WithTrackingName(TrackingNames.SerializableValues);
         var hasFormatterRegistry = context.CompilationProvider
             .Select(static (compilation, _) => compilation.GetTypeByMetadataName("CachedMethods.Serialization.CacheFormatters") is not null);
-        var formatters = cachedValues.Collect()
+        var formatters = files.Select(static (model, _) => model.Formatters).Collect()
             .Combine(serializableValues.Collect())
             .Combine(hasFormatterRegistry)
             .Select(static (pair, _) => pair.Right ? Merge(pair.Left.Left.AddRange(pair.Left.Right)) : EquatableArray<FormatterModel>.Empty)

@@ -7,7 +7,6 @@ internal static class TrackingNames
     public const string Files = nameof(Files);
     public const string DependencyInjection = nameof(DependencyInjection);
     public const string Registration = nameof(Registration);
-    public const string CachedValues = nameof(CachedValues);
     public const string SerializableValues = nameof(SerializableValues);
     public const string Formatters = nameof(Formatters);
 }

@@ -70,6 +70,9 @@ public sealed partial class RedisCacheStore : ICacheFleetStore
         ParseTime(await _database.ExecuteAsync("TIME").WaitAsync(cancellationToken));
 
     /// <inheritdoc/>
+    public long GetTime() => ParseTime(_database.Execute("TIME"));
+
+    /// <inheritdoc/>
     public async ValueTask<CommitOutcome> CommitAsync(string storageId, ReadOnlyMemory<byte> envelope, TimeSpan timeToLive, long startedAt, string? lockToken, CancellationToken cancellationToken) =>
         (CommitOutcome)(long)await _database.ScriptEvaluateAsync(CommitScript, CommitKeys(storageId), CommitArgs(envelope, timeToLive, startedAt, lockToken)).WaitAsync(cancellationToken);
 

@@ -60,6 +60,18 @@ public sealed partial class CacheManager
     public ValueTask<T> GetOrCreateAsync<TState, T>(ReadOnlySpan<byte> canonicalKey, TState state, Func<TState, CancellationToken, ValueTask<T>> factory, CacheEntryOptions? options = null, CancellationToken cancellationToken = default) =>
         GetOrCreateAsync(canonicalKey, state, factory, options, cancellationToken, out _);
 
+    /// <summary>
+    /// The span form for a method that returns <see cref="Task{TResult}"/>: a memory hit returns a completed task
+    /// kept with the memory entry, so it allocates nothing, where <c>AsTask()</c> would allocate one per hit.
+    /// </summary>
+    [System.ComponentModel.EditorBrowsable(System.ComponentModel.EditorBrowsableState.Never)]
+    public Task<T> GetOrCreateTaskAsync<TState, T>(ReadOnlySpan<byte> canonicalKey, TState state, Func<TState, CancellationToken, ValueTask<T>> factory, CacheEntryOptions? options = null, CancellationToken cancellationToken = default) =>
+        AsTask(GetOrCreateAsync(canonicalKey, state, factory, options, cancellationToken, out var hit), hit);
+
+    /// <summary>The task of a get-or-create call: the one kept with <paramref name="hit"/> when it was served from memory.</summary>
+    internal static Task<T> AsTask<T>(ValueTask<T> pending, MemoryEntry? hit) =>
+        hit is not null && pending.IsCompletedSuccessfully ? hit.CompletedTask(pending.Result) : pending.AsTask();
+
     /// <summary>The span form that also gives the memory entry a fresh hit was served from, for a <see cref="MemoryIndex{TArgs}"/>.</summary>
     internal ValueTask<T> GetOrCreateAsync<TState, T>(ReadOnlySpan<byte> canonicalKey, TState state, Func<TState, CancellationToken, ValueTask<T>> factory, CacheEntryOptions? options, CancellationToken cancellationToken, out MemoryEntry? hit)
     {

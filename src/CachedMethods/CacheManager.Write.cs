@@ -86,7 +86,7 @@ public sealed partial class CacheManager
     public ValueTask InvalidateTagAsync(string tag, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(tag);
-        return _fleet.InvalidateTagAsync(tag, DateTimeOffset.FromUnixTimeMilliseconds(_fleet.Clock.Now()), cancellationToken);
+        return InvalidateDigestAsync(TagDigest.Of(tag), cancellationToken);
     }
 
     /// <summary>
@@ -94,7 +94,8 @@ public sealed partial class CacheManager
     /// (keys are tagged with each of their ':'- or '/'-terminated prefixes when written). Works like
     /// <see cref="InvalidateTagAsync"/>.
     /// </summary>
-    /// <exception cref="ArgumentException"><paramref name="prefix"/> does not end with ':' or '/'.</exception>
+    /// <exception cref="ArgumentException"><paramref name="prefix"/> does not end with ':' or '/', or has more than 16
+    /// separators (keys are tagged at their first 16 only; see docs/reliability.md).</exception>
     public ValueTask InvalidatePrefixAsync(string prefix, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(prefix);
@@ -103,11 +104,21 @@ public sealed partial class CacheManager
             throw new ArgumentException($"Prefix '{prefix}' must end with ':' or '/', the separators keys are tagged at.", nameof(prefix));
         }
 
-        return InvalidateTagAsync(PrefixTags.TagOf(prefix), cancellationToken);
+        if (PrefixTags.Depth(prefix) > PrefixTags.MaxPerKey)
+        {
+            throw new ArgumentException($"Prefix '{prefix}' has more than {PrefixTags.MaxPerKey} separators; keys are tagged at their first {PrefixTags.MaxPerKey} only.", nameof(prefix));
+        }
+
+        return InvalidateDigestAsync(PrefixTags.TagOf(prefix), cancellationToken);
     }
 
     // A set is never refused (it carries no start stamp and no lock): its outcome says nothing new.
     private static async ValueTask IgnoreOutcome(ValueTask<bool> write) => await write.ConfigureAwait(false);
+
+    // Tags are kept and sent only as digests (TagDigest): the text given here never leaves the process.
+    // Stamped on the fleet clock, like the entries it invalidates.
+    private ValueTask InvalidateDigestAsync(string digest, CancellationToken cancellationToken) =>
+        _fleet.InvalidateTagAsync(digest, DateTimeOffset.FromUnixTimeMilliseconds(_fleet.Clock.Now()), cancellationToken);
 
     private CacheEntryOptions EntryOptions(TimeSpan? ttl) =>
         ttl is null ? _defaultEntryOptions : new CacheEntryOptions { Ttl = ttl };

@@ -20,6 +20,9 @@ public interface ICacheFleetStore : ICacheCoordinator
     /// <summary>The store's clock now (Redis <c>TIME</c>), in unix milliseconds.</summary>
     ValueTask<long> GetTimeAsync(CancellationToken cancellationToken);
 
+    /// <inheritdoc cref="GetTimeAsync"/>
+    long GetTime();
+
     /// <summary>
     /// Stores <paramref name="envelope"/> only if no removal record of the key is at or after
     /// <paramref name="startedAt"/> (when <paramref name="startedAt"/> is positive), and only if

@@ -49,7 +49,7 @@ public sealed class CachedMethodsAnalyzer : DiagnosticAnalyzer
     }
 
     private static AttributeData? CachedAttributeOf(ISymbol symbol) =>
-        symbol.GetAttributes().FirstOrDefault(a => a.AttributeClass is { } c && TypeFacts.MetadataName(c) == TypeFacts.CachedAttribute);
+        TypeFacts.FindAttribute(symbol, TypeFacts.CachedAttribute);
 
     private static void AnalyzeMethod(SymbolAnalysisContext context, ConcurrentBag<(string, IMethodSymbol, Location?)> names)
     {
@@ -74,7 +74,7 @@ public sealed class CachedMethodsAnalyzer : DiagnosticAnalyzer
         var scopeType = surface.Kind == SurfaceKind.Interface ? surface.Interface! : method.ContainingType;
         var signature = surface.InterfaceMethod ?? method;
         var site = new MethodParser.CallSite(scopeType, method.Name, TargetOwner.Inner, "this._cache", "options", string.Empty);
-        MethodParser.Parse(method, signature, attribute, site, new Dictionary<string, ObjectEncoderModel>(), sink, context.CancellationToken);
+        MethodParser.Parse(method, signature, attribute, site, new Dictionary<string, ObjectEncoderModel>(), null, sink, context.CancellationToken);
         foreach (var diagnostic in sink.Diagnostics)
         {
             context.ReportDiagnostic(diagnostic);
@@ -140,7 +140,7 @@ public sealed class CachedMethodsAnalyzer : DiagnosticAnalyzer
         foreach (var attribute in attributeLists.SelectMany(l => l.Attributes))
         {
             if (context.SemanticModel.GetSymbolInfo(attribute, context.CancellationToken).Symbol is IMethodSymbol { ContainingType: { } type }
-                && TypeFacts.MetadataName(type) == TypeFacts.CachedAttribute)
+                && TypeFacts.Is(type, TypeFacts.CachedAttribute))
             {
                 var (what, name) = context.Node is LocalFunctionStatementSyntax f ? ("a local function", f.Identifier.ValueText) : ("a lambda", "lambda");
                 context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.CachedHasNoEffect, attribute.GetLocation(), name, what + " is called directly, never through a decorator or a generated body"));
@@ -195,7 +195,7 @@ public sealed class CachedMethodsAnalyzer : DiagnosticAnalyzer
     {
         foreach (var attribute in holder.GetAttributes())
         {
-            if (attribute.AttributeClass is not { } c || TypeFacts.MetadataName(c) != FormatterRootParser.CacheSerializableAttribute
+            if (!TypeFacts.Is(attribute.AttributeClass, FormatterRootParser.CacheSerializableAttribute)
                 || FormatterRootParser.TypeOf(attribute) is not { } type)
             {
                 continue;

@@ -101,7 +101,7 @@ public sealed class EngineCallAnalyzer : DiagnosticAnalyzer
         foreach (var assembly in assemblies)
         {
             var resolver = assembly.GetTypeByMetadataName(name);
-            var listed = resolver?.GetAttributes().FirstOrDefault(a => a.AttributeClass is { } c && TypeFacts.MetadataName(c) == GeneratedFormattersAttribute);
+            var listed = resolver is null ? null : TypeFacts.FindAttribute(resolver, GeneratedFormattersAttribute);
             if (listed is null || listed.ConstructorArguments.Length != 1)
             {
                 continue;

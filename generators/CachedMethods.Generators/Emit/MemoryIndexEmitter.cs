@@ -48,14 +48,13 @@ internal static class MemoryIndexEmitter
     public static void WriteHit(SourceWriter writer, CachedCallModel call, string args, string hit)
     {
         writer.WriteLine($"var {args} = {ArgsValue(call)};");
-        writer.WriteLine($"if (this.{FieldName(call)}.TryGet<{call.ResultType}>({args}, out var {hit}))");
+        // A Task<T> hit returns the completed task the engine keeps with the entry: no allocation per hit.
+        var tryGet = call.ReturnKind == ReturnKind.Task ? "TryGetTask" : "TryGet";
+        writer.WriteLine($"if (this.{FieldName(call)}.{tryGet}<{call.ResultType}>({args}, out var {hit}))");
         writer.OpenBrace();
-        writer.WriteLine(call.ReturnKind switch
-        {
-            ReturnKind.Task => $"return global::System.Threading.Tasks.Task.FromResult({hit});",
-            ReturnKind.ValueTask => $"return new global::System.Threading.Tasks.ValueTask<{call.ResultType}>({hit});",
-            _ => $"return {hit};",
-        });
+        writer.WriteLine(call.ReturnKind == ReturnKind.ValueTask
+            ? $"return new global::System.Threading.Tasks.ValueTask<{call.ResultType}>({hit});"
+            : $"return {hit};");
         writer.CloseBrace();
         writer.WriteLine();
     }

@@ -212,14 +212,16 @@ internal static class TargetEmitter
             ? $"new global::System.Threading.Tasks.ValueTask<{call.ResultType}>({invocation})"
             : invocation;
         var userToken = call.CancellationToken ?? "default";
-        var asTask = call.ReturnKind == ReturnKind.Task ? ".AsTask()" : string.Empty;
-        writer.WriteLine($"return {cache}.GetOrCreateAsync(");
+
+        // The Task form returns, on a memory hit, the completed task kept with the entry rather than a new one.
+        var getOrCreate = call.ReturnKind == ReturnKind.Task ? "GetOrCreateTaskAsync" : "GetOrCreateAsync";
+        writer.WriteLine($"return {cache}.{getOrCreate}(");
         writer.Indent();
         writer.WriteLine($"{key},");
         writer.WriteLine($"{stateExpression},");
         writer.WriteLine($"static ({state}, {token}) => {factoryBody},");
         writer.WriteLine($"{options},");
-        writer.WriteLine($"{userToken}){asTask};");
+        writer.WriteLine($"{userToken});");
         writer.Unindent();
     }
 

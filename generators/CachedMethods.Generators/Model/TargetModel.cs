@@ -25,6 +25,10 @@ internal enum TargetKind
 /// <param name="ImplementationType">For a decorator built from a class's [Cached] methods: that class, fully qualified.</param>
 /// <param name="Members">Every member to write.</param>
 /// <param name="ObjectEncoders">Key writers for the composite types used as key parameters.</param>
+/// <param name="Formatters">
+/// The formatters the stored types of its cached methods need, found by the same walk that fingerprints
+/// them; the pipeline merges those of every file into the one resolver.
+/// </param>
 internal sealed record TargetModel(
     TargetKind Kind,
     string HintName,
@@ -36,7 +40,8 @@ internal sealed record TargetModel(
     string? InterfaceType,
     string? ImplementationType,
     EquatableArray<MemberModel> Members,
-    EquatableArray<ObjectEncoderModel> ObjectEncoders);
+    EquatableArray<ObjectEncoderModel> ObjectEncoders,
+    EquatableArray<FormatterModel> Formatters);
 
 /// <summary>An enclosing type of a nested partial class.</summary>
 /// <param name="Keyword">"class", "struct", "record", "record struct" or "interface".</param>

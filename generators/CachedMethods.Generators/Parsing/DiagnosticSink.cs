@@ -31,6 +31,30 @@ internal sealed class DiagnosticSink
             HasErrors = true;
         }
 
-        _diagnostics?.Add(Diagnostic.Create(descriptor, location, arguments));
+        if (_diagnostics is null)
+        {
+            return;
+        }
+
+        for (var i = 0; i < arguments.Length; i++)
+        {
+            if (arguments[i] is MethodDisplayName name)
+            {
+                arguments[i] = name.ToString();
+            }
+        }
+
+        _diagnostics.Add(Diagnostic.Create(descriptor, location, arguments));
     }
+}
+
+/// <summary>
+/// A method's name as messages show it ("Load(string, int)"), built only when a diagnostic is kept: the
+/// generator parses every [Cached] method on every edit and reports nothing, so it never pays for the display.
+/// </summary>
+internal sealed class MethodDisplayName(IMethodSymbol method)
+{
+    private string? _text;
+
+    public override string ToString() => _text ??= method.ToDisplayString(SymbolDisplayFormat.CSharpShortErrorMessageFormat);
 }

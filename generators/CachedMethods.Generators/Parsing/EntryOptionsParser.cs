@@ -12,7 +12,7 @@ namespace CachedMethods.Generators.Parsing;
 /// </summary>
 internal static class EntryOptionsParser
 {
-    public static EntryOptionsModel Parse(CachedAttributeData data, string methodName, Location? methodLocation, DiagnosticSink sink)
+    public static EntryOptionsModel Parse(CachedAttributeData data, MethodDisplayName methodName, Location? methodLocation, DiagnosticSink sink)
     {
         if (data.Ttl < 0)
         {
@@ -52,7 +52,7 @@ internal static class EntryOptionsParser
     }
 
     /// <summary>The tags in the order written, without empty ones and repeats (tags compare ordinally, as the engine's do).</summary>
-    private static List<string> Tags(CachedAttributeData data, string methodName, Location? methodLocation, DiagnosticSink sink)
+    private static List<string> Tags(CachedAttributeData data, MethodDisplayName methodName, Location? methodLocation, DiagnosticSink sink)
     {
         var tags = new List<string>();
         var seen = new HashSet<string>(System.StringComparer.Ordinal);
@@ -76,7 +76,7 @@ internal static class EntryOptionsParser
     }
 
     private static void CheckNotNegative(
-        CachedAttributeData data, string property, int value, string unit, string methodName, Location? methodLocation, DiagnosticSink sink)
+        CachedAttributeData data, string property, int value, string unit, MethodDisplayName methodName, Location? methodLocation, DiagnosticSink sink)
     {
         if (value < 0)
         {

@@ -6,21 +6,14 @@ using Microsoft.CodeAnalysis;
 namespace CachedMethods.Generators.Parsing;
 
 /// <summary>
-/// The roots of the generated formatters: the stored type of each [Cached] method, and each type named by
-/// [CacheSerializable] on the assembly or a class. Each root is walked by <see cref="ValueShapeWalker"/>; a
-/// root that cannot be stored exactly yields nothing here (its diagnostic comes from the analyzer).
+/// The roots of the generated formatters named by [CacheSerializable] on the assembly or a class (the stored
+/// types of [Cached] methods come with their <see cref="TargetModel"/>). Each root is walked by
+/// <see cref="ValueShapeWalker"/>; a root that cannot be stored exactly yields nothing here (its diagnostic
+/// comes from the analyzer).
 /// </summary>
 internal static class FormatterRootParser
 {
     public const string CacheSerializableAttribute = "CachedMethods.CacheSerializableAttribute";
-
-    public static EquatableArray<FormatterModel> FromCachedMethod(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
-    {
-        cancellationToken.ThrowIfCancellationRequested();
-        return context.TargetSymbol is IMethodSymbol method && MethodParser.StoredType(method) is { } type
-            ? ValueShapeWalker.Walk(type, method.ContainingAssembly).Formatters
-            : EquatableArray<FormatterModel>.Empty;
-    }
 
     public static EquatableArray<FormatterModel> FromSerializable(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
     {

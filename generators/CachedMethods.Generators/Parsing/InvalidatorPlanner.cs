@@ -51,19 +51,18 @@ internal static class InvalidatorPlanner
         {
             var candidate = candidates[i];
             var diagnostics = new List<Diagnostic>();
-            var methodName = Display(candidate.Attributed);
             var location = candidate.Attributed.Locations.FirstOrDefault();
             var name = InvalidatorName(candidate.Attributed.Name);
             var generated = true;
             var other = Enumerable.Range(0, candidates.Count).Where(j => j != i && signatures[j] == signatures[i]).Select(j => candidates[j]).FirstOrDefault();
             if (other is not null)
             {
-                diagnostics.Add(Diagnostic.Create(DiagnosticDescriptors.InvalidatorSignatureCollision, location, methodName, Display(other.Attributed), name, typeName));
+                diagnostics.Add(Diagnostic.Create(DiagnosticDescriptors.InvalidatorSignatureCollision, location, Display(candidate.Attributed), Display(other.Attributed), name, typeName));
                 generated = false;
             }
             else if (takenNames.Contains(name))
             {
-                diagnostics.Add(Diagnostic.Create(DiagnosticDescriptors.InvalidatorNameTaken, location, name, methodName, typeName));
+                diagnostics.Add(Diagnostic.Create(DiagnosticDescriptors.InvalidatorNameTaken, location, name, Display(candidate.Attributed), typeName));
                 generated = false;
             }
 
@@ -118,7 +117,7 @@ internal static class InvalidatorPlanner
     /// </summary>
     private static bool IsGeneratedInvalidator(ISymbol member) =>
         member is IMethodSymbol { PartialDefinitionPart: null, PartialImplementationPart: null } method
-        && method.GetAttributes().Any(a => a.AttributeClass is { } c && TypeFacts.MetadataName(c) == GeneratedCodeAttribute
+        && method.GetAttributes().Any(a => TypeFacts.Is(a.AttributeClass, GeneratedCodeAttribute)
             && a.ConstructorArguments.Length > 0 && a.ConstructorArguments[0].Value as string == GeneratorName);
 
     private static string Display(IMethodSymbol method) => method.ToDisplayString(SymbolDisplayFormat.CSharpShortErrorMessageFormat);

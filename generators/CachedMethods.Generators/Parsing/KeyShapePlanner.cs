@@ -201,7 +201,7 @@ internal sealed class KeyShapePlanner
     {
         for (var t = type; t is not null; t = t.BaseType)
         {
-            if (TypeFacts.MetadataName(t) == metadataName)
+            if (TypeFacts.Is(t, metadataName))
             {
                 return true;
             }

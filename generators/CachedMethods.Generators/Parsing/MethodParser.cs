@@ -34,7 +34,8 @@ internal static class MethodParser
     /// <summary>
     /// Parses <paramref name="attributed"/>, the method that carries [Cached]. <paramref name="signature"/>
     /// is the method whose parameter names the generated code uses (the interface method of a decorator
-    /// built from a class's attributes); usually the same method. Returns <see langword="null"/> after an error.
+    /// built from a class's attributes); usually the same method. The formatters its stored type needs go
+    /// into <paramref name="formatters"/>, when given. Returns <see langword="null"/> after an error.
     /// </summary>
     public static CachedCallModel? Parse(
         IMethodSymbol attributed,
@@ -42,11 +43,12 @@ internal static class MethodParser
         AttributeData attribute,
         CallSite site,
         Dictionary<string, ObjectEncoderModel> encoders,
+        Dictionary<string, FormatterModel>? formatters,
         DiagnosticSink sink,
         CancellationToken cancellationToken)
     {
         var data = CachedAttributeData.Read(attribute, cancellationToken);
-        var methodName = attributed.ToDisplayString(SymbolDisplayFormat.CSharpShortErrorMessageFormat);
+        var methodName = new MethodDisplayName(attributed);
         var methodLocation = attributed.Locations.FirstOrDefault();
 
         var options = EntryOptionsParser.Parse(data, methodName, methodLocation, sink);
@@ -58,6 +60,13 @@ internal static class MethodParser
 
         var (returnKind, resultType, resultShape) = ReadReturnType(attributed, methodName, sink, cancellationToken);
         var (keyParameters, cancellationTokenParameter) = SelectKeyParameters(attributed, data, methodName, sink);
+        if (formatters is not null && resultShape is not null)
+        {
+            foreach (var formatter in resultShape.Formatters)
+            {
+                formatters[formatter.Type] = formatter;
+            }
+        }
 
         var planner = new KeyShapePlanner(encoders, attributed.ContainingAssembly);
         var keyParts = new List<KeyPartModel>();
@@ -138,24 +147,8 @@ internal static class MethodParser
         return false;
     }
 
-    /// <summary>The value a cached method stores: T of T, Task&lt;T&gt; or ValueTask&lt;T&gt;; <see langword="null"/> for any other return.</summary>
-    public static ITypeSymbol? StoredType(IMethodSymbol method)
-    {
-        if (method.ReturnsVoid || method.ReturnsByRef || method.ReturnsByRefReadonly || method.ReturnType is IErrorTypeSymbol)
-        {
-            return null;
-        }
-
-        return TypeFacts.MetadataName(method.ReturnType) switch
-        {
-            "System.Threading.Tasks.Task`1" or "System.Threading.Tasks.ValueTask`1" => ((INamedTypeSymbol)method.ReturnType).TypeArguments[0],
-            "System.Threading.Tasks.Task" or "System.Threading.Tasks.ValueTask" or "System.Collections.Generic.IAsyncEnumerable`1" => null,
-            _ => method.ReturnType.IsRefLikeType || method.ReturnType is IPointerTypeSymbol or IFunctionPointerTypeSymbol ? null : method.ReturnType,
-        };
-    }
-
     private static (ReturnKind? Kind, ITypeSymbol? Result, ValueShape? Shape) ReadReturnType(
-        IMethodSymbol method, string methodName, DiagnosticSink sink, CancellationToken cancellationToken)
+        IMethodSymbol method, MethodDisplayName methodName, DiagnosticSink sink, CancellationToken cancellationToken)
     {
         var type = method.ReturnType;
         string? problem = null;
@@ -217,7 +210,7 @@ internal static class MethodParser
     }
 
     private static (List<IParameterSymbol> Key, IParameterSymbol? CancellationToken) SelectKeyParameters(
-        IMethodSymbol method, CachedAttributeData data, string methodName, DiagnosticSink sink)
+        IMethodSymbol method, CachedAttributeData data, MethodDisplayName methodName, DiagnosticSink sink)
     {
         IParameterSymbol? cancellationToken = null;
         var candidates = new List<IParameterSymbol>();

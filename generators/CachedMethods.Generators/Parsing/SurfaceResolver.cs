@@ -33,7 +33,7 @@ internal static class SurfaceResolver
     public static Surface Resolve(IMethodSymbol method, DiagnosticSink sink, CancellationToken cancellationToken)
     {
         var type = method.ContainingType;
-        var methodName = method.ToDisplayString(SymbolDisplayFormat.CSharpShortErrorMessageFormat);
+        var methodName = new MethodDisplayName(method);
         var location = method.Locations.FirstOrDefault();
         if (type.TypeKind == TypeKind.Interface)
         {

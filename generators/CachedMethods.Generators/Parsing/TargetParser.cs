@@ -135,6 +135,7 @@ internal static class TargetParser
         var decoratorNamespace = NamespaceOf(@interface);
         var selfType = "global::" + (decoratorNamespace is null ? name : decoratorNamespace + "." + name);
         var encoders = new Dictionary<string, ObjectEncoderModel>();
+        var formatters = new Dictionary<string, FormatterModel>(System.StringComparer.Ordinal);
         var members = new List<MemberModel>();
         var invalidated = new List<(int Index, InvalidatorPlanner.Candidate Candidate)>();
         var signatures = new HashSet<string>();
@@ -160,12 +161,12 @@ internal static class TargetParser
                         var attributed = implementation is null
                             ? interfaceMethod
                             : implementation.FindImplementationForInterfaceMember(interfaceMethod) as IMethodSymbol;
-                        var attribute = attributed?.GetAttributes().FirstOrDefault(a => a.AttributeClass is { } c && TypeFacts.MetadataName(c) == TypeFacts.CachedAttribute);
+                        var attribute = attributed is null ? null : TypeFacts.FindAttribute(attributed, TypeFacts.CachedAttribute);
                         CachedCallModel? cached = null;
                         if (attributed is not null && attribute is not null && explicitInterface is null)
                         {
                             var site = new MethodParser.CallSite(scopeType, TypeFacts.Escape(interfaceMethod.Name), TargetOwner.Inner, "this._cache", OptionsField(interfaceMethod.Name, optionFields), selfType);
-                            cached = MethodParser.Parse(attributed, interfaceMethod, attribute, site, encoders, DiagnosticSink.Counting(), cancellationToken);
+                            cached = MethodParser.Parse(attributed, interfaceMethod, attribute, site, encoders, formatters, DiagnosticSink.Counting(), cancellationToken);
                         }
 
                         if (cached is not null)
@@ -232,20 +233,22 @@ internal static class TargetParser
             interfaceDisplay,
             implementation?.ToDisplayString(TypeFacts.Qualified),
             members.ToEquatableArray(),
-            encoders.Values.OrderBy(e => e.Type, System.StringComparer.Ordinal).ToEquatableArray());
+            encoders.Values.OrderBy(e => e.Type, System.StringComparer.Ordinal).ToEquatableArray(),
+            formatters.Values.OrderBy(f => f.Type, System.StringComparer.Ordinal).ToEquatableArray());
     }
 
     private static TargetModel PartialClass(INamedTypeSymbol type, List<InvalidatorPlanner.Plan>? plans, CancellationToken cancellationToken)
     {
         var selfType = type.ToDisplayString(TypeFacts.Qualified);
         var encoders = new Dictionary<string, ObjectEncoderModel>();
+        var formatters = new Dictionary<string, FormatterModel>(System.StringComparer.Ordinal);
         var selfKey = SelfKeyPlanner.Plan(type, encoders, cancellationToken);
         var members = new List<MemberModel>();
         var invalidated = new List<(int Index, InvalidatorPlanner.Candidate Candidate)>();
         var optionFields = new HashSet<string>();
         foreach (var method in type.GetMembers().OfType<IMethodSymbol>())
         {
-            var attribute = method.GetAttributes().FirstOrDefault(a => a.AttributeClass is { } c && TypeFacts.MetadataName(c) == TypeFacts.CachedAttribute);
+            var attribute = TypeFacts.FindAttribute(method, TypeFacts.CachedAttribute);
             if (attribute is null || !SurfaceResolver.IsPartialDefinition(method, cancellationToken))
             {
                 continue;
@@ -259,7 +262,7 @@ internal static class TargetParser
                 var owner = core.IsStatic ? TargetOwner.Static : TargetOwner.Self;
                 var target = core.IsStatic ? selfType + "." + TypeFacts.Escape(core.Name) : TypeFacts.Escape(core.Name);
                 var site = new MethodParser.CallSite(type, target, owner, cache, OptionsField(method.Name, optionFields), selfType, selfKey.For(method.IsStatic));
-                cached = selfKey.HasErrors ? null : MethodParser.Parse(method, method, attribute, site, encoders, sink, cancellationToken);
+                cached = selfKey.HasErrors ? null : MethodParser.Parse(method, method, attribute, site, encoders, formatters, sink, cancellationToken);
             }
 
             if (cached is not null)
@@ -297,7 +300,8 @@ internal static class TargetParser
             null,
             null,
             members.ToEquatableArray(),
-            encoders.Values.OrderBy(e => e.Type, System.StringComparer.Ordinal).ToEquatableArray());
+            encoders.Values.OrderBy(e => e.Type, System.StringComparer.Ordinal).ToEquatableArray(),
+            formatters.Values.OrderBy(f => f.Type, System.StringComparer.Ordinal).ToEquatableArray());
     }
 
     /// <summary>Gives each cached member its invalidation methods, once every cached member of the type is known.</summary>

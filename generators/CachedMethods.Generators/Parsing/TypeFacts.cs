@@ -40,13 +40,52 @@ internal static class TypeFacts
         return prefix + definition.MetadataName;
     }
 
-    public static bool Is(ITypeSymbol? type, string metadataName) => type is not null && MetadataName(type) == metadataName;
+    /// <summary>
+    /// Whether <paramref name="type"/>'s <see cref="MetadataName"/> is <paramref name="metadataName"/>, compared
+    /// from the end without building the name: the generator asks this of every attribute of every member it
+    /// reads, on every edit.
+    /// </summary>
+    public static bool Is(ITypeSymbol? type, string metadataName) =>
+        type is not null && EndsWithQualifiedName(type.OriginalDefinition, metadataName, metadataName.Length);
 
-    public static bool HasAttribute(ISymbol symbol, string metadataName) =>
-        symbol.GetAttributes().Any(a => a.AttributeClass is { } c && MetadataName(c) == metadataName);
+    public static bool HasAttribute(ISymbol symbol, string metadataName) => FindAttribute(symbol, metadataName) is not null;
+
+    /// <summary>The first attribute of <paramref name="symbol"/> whose class is <paramref name="metadataName"/>.</summary>
+    public static AttributeData? FindAttribute(ISymbol symbol, string metadataName)
+    {
+        foreach (var attribute in symbol.GetAttributes())
+        {
+            if (Is(attribute.AttributeClass, metadataName))
+            {
+                return attribute;
+            }
+        }
+
+        return null;
+    }
 
     public static bool Implements(ITypeSymbol type, string interfaceMetadataName) =>
-        Is(type, interfaceMetadataName) || type.AllInterfaces.Any(i => MetadataName(i) == interfaceMetadataName);
+        Is(type, interfaceMetadataName) || type.AllInterfaces.Any(i => Is(i, interfaceMetadataName));
+
+    /// <summary>Whether <paramref name="name"/>[0..<paramref name="end"/>) is the metadata name of <paramref name="symbol"/>, a type or namespace.</summary>
+    private static bool EndsWithQualifiedName(ISymbol symbol, string name, int end)
+    {
+        var own = symbol.MetadataName;
+        var start = end - own.Length;
+        if (start < 0 || string.CompareOrdinal(name, start, own, 0, own.Length) != 0)
+        {
+            return false;
+        }
+
+        if (symbol.ContainingType is { } outer)
+        {
+            return start > 0 && name[start - 1] == '+' && EndsWithQualifiedName(outer, name, start - 1);
+        }
+
+        return symbol.ContainingNamespace is { IsGlobalNamespace: false } ns
+            ? start > 0 && name[start - 1] == '.' && EndsWithQualifiedName(ns, name, start - 1)
+            : start == 0;
+    }
 
     public static bool IsFrameworkType(ITypeSymbol type)
     {

@@ -393,7 +393,7 @@ internal sealed class ValueShapeWalker
     {
         for (var t = (ITypeSymbol?)type; t is not null; t = t.BaseType)
         {
-            if (TypeFacts.MetadataName(t) == "System.IO.Stream")
+            if (TypeFacts.Is(t, "System.IO.Stream"))
             {
                 return true;
             }

@@ -8,6 +8,7 @@ namespace CachedMethods;
 internal sealed class MemoryEntry(byte[] key, object? value, long size, long freshUntil, long expiresAt, long retainUntil, IReadOnlyList<string>? tags)
 {
     private MemoryIndexLink? _link;
+    private object? _completedTask;
     private volatile bool _detached;
 
     public byte[] Key { get; } = key;
@@ -20,6 +21,24 @@ internal sealed class MemoryEntry(byte[] key, object? value, long size, long fre
     public long LastAccess;
 
     public bool Detached => _detached;
+
+    /// <summary>
+    /// A completed task of <paramref name="value"/>, this entry's value read as <typeparamref name="T"/>: made on
+    /// the first <see cref="System.Threading.Tasks.Task{TResult}"/> hit and kept, so later hits of a method that
+    /// returns <c>Task&lt;T&gt;</c> allocate nothing. The value never changes (an update stores a new entry), so
+    /// the kept task always holds it; a read as another type makes and keeps its own.
+    /// </summary>
+    public Task<T> CompletedTask<T>(T value)
+    {
+        if (Volatile.Read(ref _completedTask) is Task<T> kept)
+        {
+            return kept;
+        }
+
+        var task = Task.FromResult(value);
+        Volatile.Write(ref _completedTask, task);
+        return task;
+    }
 
     /// <summary>Records the index that points at this entry, so that detaching removes it there; <see langword="false"/> when one already does.</summary>
     public bool TryLink(MemoryIndexLink link) => Interlocked.CompareExchange(ref _link, link, null) is null;

@@ -52,6 +52,23 @@ public sealed class MemoryIndex<TArgs>
     }
 
     /// <summary>
+    /// <see cref="TryGet{T}"/> for a method that returns <see cref="Task{TResult}"/>: the completed task is kept
+    /// with the memory entry, so a hit allocates nothing.
+    /// </summary>
+    public bool TryGetTask<T>(TArgs args, out Task<T> task)
+    {
+        if (_entries.TryGetValue(args, out var entry) && _memory!.TryReadFresh(entry, out T value))
+        {
+            _hits.Increment();
+            task = entry.CompletedTask(value);
+            return true;
+        }
+
+        task = null!;
+        return false;
+    }
+
+    /// <summary>
     /// <see cref="CacheManager.GetOrCreate{TState, T}(ReadOnlySpan{byte}, TState, Func{TState, T}, CacheEntryOptions?)"/>,
     /// then indexes the memory entry it was served from under <paramref name="args"/>.
     /// </summary>
@@ -71,6 +88,17 @@ public sealed class MemoryIndex<TArgs>
         var pending = _cache.GetOrCreateAsync(canonicalKey, state, factory, options, cancellationToken, out var entry);
         Link(args, entry);
         return pending;
+    }
+
+    /// <summary>
+    /// <see cref="GetOrCreateAsync{TState, T}"/> for a method that returns <see cref="Task{TResult}"/>: a memory hit
+    /// returns the completed task kept with its entry.
+    /// </summary>
+    public Task<T> GetOrCreateTaskAsync<TState, T>(ReadOnlySpan<byte> canonicalKey, TArgs args, TState state, Func<TState, CancellationToken, ValueTask<T>> factory, CacheEntryOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        var pending = _cache.GetOrCreateAsync(canonicalKey, state, factory, options, cancellationToken, out var entry);
+        Link(args, entry);
+        return CacheManager.AsTask(pending, entry);
     }
 
     private void Link(TArgs args, MemoryEntry? entry)

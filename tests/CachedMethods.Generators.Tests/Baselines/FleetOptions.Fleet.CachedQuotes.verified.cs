@@ -52,9 +52,9 @@ public sealed partial class CachedQuotes : global::Fleet.IQuotes
     public global::System.Threading.Tasks.Task<global::Fleet.Quote> GetAsync(string symbol, global::System.Threading.CancellationToken cancellationToken)
     {
         var args = new global::System.ValueTuple<string>(symbol);
-        if (this._getAsyncIndex.TryGet<global::Fleet.Quote>(args, out var hit))
+        if (this._getAsyncIndex.TryGetTask<global::Fleet.Quote>(args, out var hit))
         {
-            return global::System.Threading.Tasks.Task.FromResult(hit);
+            return hit;
         }
 
         var key = new global::CachedMethods.CacheKeyBuilder(stackalloc byte[256]);
@@ -63,12 +63,12 @@ public sealed partial class CachedQuotes : global::Fleet.IQuotes
             key.AppendScope("Fleet.IQuotes"u8, "GetAsync(System.String,System.Threading.CancellationToken)"u8, 0, "e6ca82dee82ccf93"u8);
             key.AppendName("symbol"u8);
             key.Append(symbol);
-            return this._getAsyncIndex.GetOrCreateAsync(
+            return this._getAsyncIndex.GetOrCreateTaskAsync(
                 key.Written, args,
                 (Inner: this._inner, symbol),
                 static (state, ct) => new global::System.Threading.Tasks.ValueTask<global::Fleet.Quote>(state.Inner.GetAsync(state.symbol, ct)),
                 global::Fleet.CachedQuotes.s_getAsyncOptions,
-                cancellationToken).AsTask();
+                cancellationToken);
         }
         finally
         {

@@ -92,9 +92,9 @@ public sealed partial class CachedOcrService : global::Ocr.IOcrService
     public global::System.Threading.Tasks.Task<global::Ocr.OcrResult> ReadPageAsync(string documentHash, int attempt)
     {
         var args = new global::System.ValueTuple<string>(documentHash);
-        if (this._readPageAsyncIndex.TryGet<global::Ocr.OcrResult>(args, out var hit))
+        if (this._readPageAsyncIndex.TryGetTask<global::Ocr.OcrResult>(args, out var hit))
         {
-            return global::System.Threading.Tasks.Task.FromResult(hit);
+            return hit;
         }
 
         var key = new global::CachedMethods.CacheKeyBuilder(stackalloc byte[256]);
@@ -103,12 +103,12 @@ public sealed partial class CachedOcrService : global::Ocr.IOcrService
             key.AppendScope("Ocr.IOcrService"u8, "ReadPageAsync(System.String,System.Int32)"u8, 2, "6de6149f72629fd5"u8);
             key.AppendName("documentHash"u8);
             key.Append(documentHash);
-            return this._readPageAsyncIndex.GetOrCreateAsync(
+            return this._readPageAsyncIndex.GetOrCreateTaskAsync(
                 key.Written, args,
                 (Inner: this._inner, documentHash, attempt),
                 static (state, ct) => new global::System.Threading.Tasks.ValueTask<global::Ocr.OcrResult>(state.Inner.ReadPageAsync(state.documentHash, state.attempt)),
                 global::Ocr.CachedOcrService.s_readPageAsyncOptions,
-                default).AsTask();
+                default);
         }
         finally
         {

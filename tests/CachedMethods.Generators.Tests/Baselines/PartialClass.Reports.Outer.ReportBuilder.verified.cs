@@ -62,12 +62,12 @@ partial class Outer
                 key.AppendScope("Reports.Outer.ReportBuilder"u8, "CountAsync(System.String,System.Threading.CancellationToken)"u8, 3, "6a1a38993bacffdd"u8);
                 key.AppendName("title"u8);
                 key.Append(title);
-                return cache.GetOrCreateAsync(
+                return cache.GetOrCreateTaskAsync(
                     key.Written,
                     (Self: this, title),
                     static (state, ct) => new global::System.Threading.Tasks.ValueTask<int>(state.Self.CountCoreAsync(state.title, ct)),
                     global::Reports.Outer.ReportBuilder.s_countAsyncOptions,
-                    cancellationToken).AsTask();
+                    cancellationToken);
             }
             finally
             {

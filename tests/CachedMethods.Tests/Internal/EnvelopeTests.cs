@@ -107,12 +107,15 @@ public class EnvelopeTests
     }
 
     [Fact]
-    public void Tags_round_trip()
+    public void Tags_round_trip_as_digests_and_their_text_is_not_in_the_frame()
     {
-        var frame = Envelope.Create(Digest, Payload, Created, Expires, Expires, ["invoices", "user:42:", "ünïcode"], "Ns.Page"u8);
+        string[] tags = ["invoices", "user:42:", "ünïcode"];
+        var digests = TagDigest.Normalize(tags)!;
+        var frame = Envelope.Create(Digest, Payload, Created, Expires, Expires, digests, "Ns.Page"u8);
 
         Assert.Equal(EnvelopeStatus.Valid, Envelope.TryRead(frame, Digest, Created, out var content));
-        Assert.Equal(["invoices", "user:42:", "ünïcode"], content.Tags);
+        Assert.Equal(digests, content.Tags);
+        Assert.All(tags, t => Assert.Equal(-1, frame.AsSpan().IndexOf(Encoding.UTF8.GetBytes(t))));
         Assert.Equal("Ns.Page", Encoding.UTF8.GetString(content.ValueType.Span));
         Assert.Equal(Payload, content.Payload.ToArray());
     }
@@ -145,16 +148,16 @@ public class EnvelopeTests
     /// change of the stored format, which must come with a new <see cref="Envelope.FormatVersion"/>.
     /// </summary>
     private const string GoldenFrame =
-        "434d010000e42a338f01000080d261338f010000606666338f010000" + // magic, format 1, flags, created, expires, retain-until (ms)
+        "434d020000e42a338f01000080d261338f010000606666338f010000" + // magic, format 2, flags, created, expires, retain-until (ms)
         "3a0aac44832e55528a834fec737786c999e7b8dea8bd601bb59f195237d58b2e" + // SHA-256 of the key
-        "090000000100000003000000" + // tags length, value type length, payload length
-        "010000000100000074" + // one tag: "t"
+        "100000000100000003000000" + // tags length, value type length, payload length
+        "e3b98a4da31a127d4bde6e43033f66ba" + // one tag: the digest of "t" (SHA-256, first 16 bytes), never its text
         "54" + // value type "T"
         "616263" + // payload "abc"
-        "49fa233bdf4b3280"; // XxHash64 of everything before
+        "e7f9790b16a5ed2d"; // XxHash64 of everything before
 
     private static byte[] GoldenInput() =>
-        Envelope.Create(Digest, Encoding.UTF8.GetBytes("abc"), Created, Expires, Expires.AddMinutes(5), ["t"], "T"u8);
+        Envelope.Create(Digest, Encoding.UTF8.GetBytes("abc"), Created, Expires, Expires.AddMinutes(5), [TagDigest.Of("t")], "T"u8);
 
     [Fact]
     public void The_frame_layout_matches_its_pinned_bytes()
@@ -164,6 +167,6 @@ public class EnvelopeTests
         Assert.Equal(EnvelopeStatus.Valid, Envelope.TryRead(Convert.FromHexString(GoldenFrame), Digest, Created, out var content));
         Assert.Equal("abc", Encoding.UTF8.GetString(content.Payload.Span));
         Assert.Equal((Created, Expires, Expires.AddMinutes(5)), (content.CreatedAt, content.ExpiresAt, content.RetainUntil));
-        Assert.Equal(["t"], content.Tags);
+        Assert.Equal([TagDigest.Of("t")], content.Tags);
     }
 }

@@ -18,7 +18,8 @@ internal readonly record struct EntryPolicy(
         entry.SoftTimeout ?? TimeSpan.FromMilliseconds(defaults.SoftTimeoutMs),
         entry.HardTimeout ?? TimeSpan.FromMilliseconds(defaults.HardTimeoutMs),
         (entry.DistributedSingleFlight ?? defaults.DistributedSingleFlight) && (entry.Tiers & CacheTiers.Redis) != 0,
-        entry.Tags,
+        // Only digests go below the public API: tags may carry key or argument text (issue 14, item 3).
+        TagDigest.Normalize(entry.Tags),
         entry.Tiers);
 
     /// <summary>

@@ -1,13 +1,12 @@
 using System.Buffers.Binary;
 using System.IO.Hashing;
-using System.Text;
 
 namespace CachedMethods.Internal;
 
 /// <summary>
 /// The one versioned frame every tier below memory stores:
 /// <c>"CM" | format | flags | created-at | expires-at | retain-until | SHA-256 of the key | tags length |
-/// type length | payload length | tags | value type | payload | XxHash64</c>.
+/// type length | payload length | tag digests (16 bytes each) | value type | payload | XxHash64</c>.
 /// </summary>
 /// <remarks>
 /// <para>
@@ -17,15 +16,16 @@ namespace CachedMethods.Internal;
 /// </para>
 /// <para>
 /// <c>expires-at</c> is when the value stops being fresh; <c>retain-until</c> is when it may no longer be
-/// served even as a fail-safe fallback (equal to <c>expires-at</c> unless fail-safe is on). Tags are kept
-/// so that a reader can compare the entry's age with the tags' invalidation times. The value type's name
-/// is kept so that bytes written as one type are never read back as another: a name-matching
+/// served even as a fail-safe fallback (equal to <c>expires-at</c> unless fail-safe is on). Tags are kept,
+/// as digests only (no key or argument text is stored), so that a reader can compare the entry's age
+/// with the tags' invalidation times. The value type's name is kept so that bytes written as one type are never read back as another: a name-matching
 /// deserializer would otherwise fill a different record's missing members with defaults.
 /// </para>
 /// </remarks>
 internal static class Envelope
 {
-    public const byte FormatVersion = 1;
+    /// <summary>2: tags are 16-byte digests (<see cref="TagDigest"/>), never text; frames of format 1 are misses.</summary>
+    public const byte FormatVersion = 2;
     public const int HeaderSize = 2 + 1 + 1 + 8 + 8 + 8 + 32 + 4 + 4 + 4;
     public const int TrailerSize = 8;
 
@@ -127,21 +127,10 @@ internal static class Envelope
             return [];
         }
 
-        var size = 4;
-        foreach (var tag in tags)
+        var bytes = new byte[tags.Count * TagDigest.Size];
+        for (var i = 0; i < tags.Count; i++)
         {
-            size += 4 + Encoding.UTF8.GetByteCount(tag);
-        }
-
-        var bytes = new byte[size];
-        var span = bytes.AsSpan();
-        BinaryPrimitives.WriteInt32LittleEndian(span, tags.Count);
-        var position = 4;
-        foreach (var tag in tags)
-        {
-            var length = Encoding.UTF8.GetBytes(tag, span[(position + 4)..]);
-            BinaryPrimitives.WriteInt32LittleEndian(span[position..], length);
-            position += 4 + length;
+            TagDigest.WriteTo(tags[i], bytes.AsSpan(i * TagDigest.Size));
         }
 
         return bytes;
@@ -149,43 +138,18 @@ internal static class Envelope
 
     private static string[]? DecodeTags(ReadOnlySpan<byte> block)
     {
-        if (block.IsEmpty)
-        {
-            return [];
-        }
-
-        if (block.Length < 4)
+        if (block.Length % TagDigest.Size != 0)
         {
             return null;
         }
 
-        var count = BinaryPrimitives.ReadInt32LittleEndian(block);
-        if (count < 0 || count > block.Length / 4)
+        var tags = new string[block.Length / TagDigest.Size];
+        for (var i = 0; i < tags.Length; i++)
         {
-            return null;
+            tags[i] = Convert.ToHexStringLower(block.Slice(i * TagDigest.Size, TagDigest.Size));
         }
 
-        var tags = new string[count];
-        var position = 4;
-        for (var i = 0; i < count; i++)
-        {
-            if (position + 4 > block.Length)
-            {
-                return null;
-            }
-
-            var length = BinaryPrimitives.ReadInt32LittleEndian(block[position..]);
-            position += 4;
-            if (length < 0 || position + length > block.Length)
-            {
-                return null;
-            }
-
-            tags[i] = Encoding.UTF8.GetString(block.Slice(position, length));
-            position += length;
-        }
-
-        return position == block.Length ? tags : null;
+        return tags;
     }
 }
 

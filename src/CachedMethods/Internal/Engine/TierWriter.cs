@@ -295,10 +295,14 @@ internal sealed partial class TierWriter(TierSet tiers, IFleetCoordinator fleet,
             }
         }
 
-        if ((which & (CacheTiers.Memory | CacheTiers.Redis)) != 0)
+        if ((which & CacheTiers.Redis) != 0)
         {
             // The horizon voids every copy created before now, in every tier of every process.
             fleet.AdvanceHorizon();
+        }
+        else if ((which & CacheTiers.Memory) != 0)
+        {
+            fleet.PublishInBackground(new CoherenceMessage(CoherenceKind.Clear, ""));
         }
 
         return removed;
@@ -315,9 +319,13 @@ internal sealed partial class TierWriter(TierSet tiers, IFleetCoordinator fleet,
             }
         }
 
-        if ((which & (CacheTiers.Memory | CacheTiers.Redis)) != 0)
+        if ((which & CacheTiers.Redis) != 0)
         {
             await fleet.AdvanceHorizonAsync(cancellationToken).ConfigureAwait(false);
+        }
+        else if ((which & CacheTiers.Memory) != 0)
+        {
+            await fleet.PublishAsync(new CoherenceMessage(CoherenceKind.Clear, "")).ConfigureAwait(false);
         }
 
         return removed;

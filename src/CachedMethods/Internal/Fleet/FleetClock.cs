@@ -22,12 +22,25 @@ internal sealed class FleetClock(TimeProvider time)
     /// <summary>The fleet's time now, in unix milliseconds.</summary>
     public long Now() => time.GetUtcNow().ToUnixTimeMilliseconds() + Volatile.Read(ref _offsetMs);
 
+    /// <summary>The synchronous form of <see cref="SynchronizeAsync"/>, for the first reading at start.</summary>
+    public bool Synchronize(Func<long> readStoreClock)
+    {
+        var sent = time.GetTimestamp();
+        var storeNow = readStoreClock();
+        Adopt(storeNow, sent, time.GetTimestamp());
+        return true;
+    }
+
     /// <summary>Reads the store's clock and adopts it unless an earlier reading had a shorter round trip and is recent.</summary>
     public async ValueTask SynchronizeAsync(Func<CancellationToken, ValueTask<long>> readStoreClock, CancellationToken cancellationToken)
     {
         var sent = time.GetTimestamp();
         var storeNow = await readStoreClock(cancellationToken).ConfigureAwait(false);
-        var received = time.GetTimestamp();
+        Adopt(storeNow, sent, time.GetTimestamp());
+    }
+
+    private void Adopt(long storeNow, long sent, long received)
+    {
         var roundTrip = received - sent;
         // A reading over a slow round trip is less exact; keep a better one for a minute.
         if (roundTrip > Volatile.Read(ref _bestRoundTripTicks) && time.GetElapsedTime(Volatile.Read(ref _readAt)) < TimeSpan.FromMinutes(1))

@@ -92,23 +92,27 @@ internal sealed partial class RedisFleetCoordinator
         }
     }
 
-    /// <summary>Reads the fleet clock and the horizon now and then, for as long as this process runs.</summary>
+    /// <summary>
+    /// Reads the fleet clock and the horizon now and then, for as long as this process runs. Paced by the
+    /// real clock, not the configured <see cref="TimeProvider"/>: a test's fake time must not re-read the offset.
+    /// </summary>
     private async Task KeepUpAsync(CancellationToken stopping)
     {
-        var lastClock = 0L;
+        var real = TimeProvider.System;
+        var lastClock = Clock.IsSynchronized ? real.GetTimestamp() : 0L;
         try
         {
             while (!stopping.IsCancellationRequested)
             {
-                if (!Clock.IsSynchronized || _time.GetElapsedTime(lastClock) >= ClockInterval)
+                if (!Clock.IsSynchronized || real.GetElapsedTime(lastClock) >= ClockInterval)
                 {
                     var synchronized = await _guard.RunAsync((Clock, _store!), static async (s, ct) => { await s.Item1.SynchronizeAsync(s.Item2.GetTimeAsync, ct).ConfigureAwait(false); return true; }, false, "read clock", stopping).ConfigureAwait(false);
-                    lastClock = synchronized ? _time.GetTimestamp() : lastClock;
+                    lastClock = synchronized ? real.GetTimestamp() : lastClock;
                 }
 
                 var horizon = await _guard.RunAsync(_store!, static (s, ct) => s.GetHorizonAsync(ct), -1L, "read horizon", stopping).ConfigureAwait(false);
                 LearnHorizon(horizon);
-                await Task.Delay(Clock.IsSynchronized ? HorizonInterval : TimeSpan.FromMilliseconds(250), _time, stopping).ConfigureAwait(false);
+                await Task.Delay(Clock.IsSynchronized ? HorizonInterval : TimeSpan.FromMilliseconds(250), real, stopping).ConfigureAwait(false);
             }
         }
         catch (OperationCanceledException) when (stopping.IsCancellationRequested)

@@ -35,6 +35,12 @@ internal sealed partial class RedisFleetCoordinator : IFleetCoordinator
         Clock = new FleetClock(_time);
         _store = coordinator as ICacheFleetStore;
         coordinator.MessageReceived += OnMessage;
+        if (_store is not null)
+        {
+            // Stamps must be on Redis time from the first write on: read it once now (bounded by the guard).
+            _guard.Run((Clock, _store), static s => s.Clock.Synchronize(s._store.GetTime), false, "read clock");
+        }
+
         _upkeep = _store is null ? Task.CompletedTask : KeepUpAsync(_stopping.Token);
     }
 
