@@ -1,5 +1,3 @@
-using Microsoft.Extensions.Logging;
-
 namespace CachedMethods.Internal;
 
 // Distributed single-flight: the per-key lock, its lease, and waiters bounded by their own call's timeouts.
