@@ -23,6 +23,9 @@ internal sealed partial class TierWriter(TierSet tiers, IFleetCoordinator fleet,
     /// <summary>Types already logged as unserializable: one log line per type, not one per call.</summary>
     private readonly ConcurrentDictionary<Type, byte> _unserializable = new();
 
+    /// <summary>A clear of both the shared and the persistent tiers moves the horizon; a narrower clear leaves other copies alone, as asked.</summary>
+    private const CacheTiers FleetClear = CacheTiers.Redis | CacheTiers.Persistent;
+
     /// <summary>The longest store TTL written here: a removal record lives at least that long.</summary>
     private long _longestStoreTtlTicks = defaultStoreTtl.Ticks;
 
@@ -295,7 +298,7 @@ internal sealed partial class TierWriter(TierSet tiers, IFleetCoordinator fleet,
             }
         }
 
-        if ((which & CacheTiers.Redis) != 0)
+        if ((which & FleetClear) == FleetClear)
         {
             // The horizon voids every copy created before now, in every tier of every process.
             fleet.AdvanceHorizon();
@@ -319,7 +322,7 @@ internal sealed partial class TierWriter(TierSet tiers, IFleetCoordinator fleet,
             }
         }
 
-        if ((which & CacheTiers.Redis) != 0)
+        if ((which & FleetClear) == FleetClear)
         {
             await fleet.AdvanceHorizonAsync(cancellationToken).ConfigureAwait(false);
         }

@@ -15,12 +15,32 @@ internal sealed class FleetClock(TimeProvider time)
     private long _offsetMs;
     private long _bestRoundTripTicks = long.MaxValue;
     private long _readAt;
+    private long _floor;
 
     /// <summary>Whether the store's clock has been read at least once.</summary>
     public bool IsSynchronized => Volatile.Read(ref _readAt) != 0;
 
     /// <summary>The fleet's time now, in unix milliseconds.</summary>
-    public long Now() => time.GetUtcNow().ToUnixTimeMilliseconds() + Volatile.Read(ref _offsetMs);
+    public long Now() => Math.Max(time.GetUtcNow().ToUnixTimeMilliseconds() + Volatile.Read(ref _offsetMs), Volatile.Read(ref _floor) + 1);
+
+    /// <summary>
+    /// Records a time the store stamped (a clear's horizon) that this process has seen: every later stamp here
+    /// is after it, whatever the offset's error, so a write made after a clear was heard is never void by it.
+    /// </summary>
+    public void Observe(long storeTime)
+    {
+        var known = Volatile.Read(ref _floor);
+        while (storeTime > known)
+        {
+            var seen = Interlocked.CompareExchange(ref _floor, storeTime, known);
+            if (seen == known)
+            {
+                return;
+            }
+
+            known = seen;
+        }
+    }
 
     /// <summary>The synchronous form of <see cref="SynchronizeAsync"/>, for the first reading at start.</summary>
     public bool Synchronize(Func<long> readStoreClock)

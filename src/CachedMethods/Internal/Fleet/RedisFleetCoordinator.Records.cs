@@ -79,6 +79,7 @@ internal sealed partial class RedisFleetCoordinator
 
     private void LearnHorizon(long at)
     {
+        Clock.Observe(at);
         var known = Volatile.Read(ref _horizon);
         while (at > known)
         {
