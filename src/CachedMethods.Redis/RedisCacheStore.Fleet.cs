@@ -106,6 +106,9 @@ public sealed partial class RedisCacheStore : ICacheFleetStore
         (long)await _database.ScriptEvaluateAsync(HorizonScript, [HorizonKey]).WaitAsync(cancellationToken);
 
     /// <inheritdoc/>
+    public long GetHorizon() => (long)_database.ScriptEvaluate(HorizonScript, [HorizonKey]);
+
+    /// <inheritdoc/>
     public async ValueTask<long> AdvanceHorizonAsync(CancellationToken cancellationToken) =>
         (long)await _database.ScriptEvaluateAsync(AdvanceHorizonScript, [HorizonKey]).WaitAsync(cancellationToken);
 

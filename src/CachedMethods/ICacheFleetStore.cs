@@ -57,6 +57,9 @@ public interface ICacheFleetStore : ICacheCoordinator
     /// </summary>
     ValueTask<long> GetHorizonAsync(CancellationToken cancellationToken);
 
+    /// <inheritdoc cref="GetHorizonAsync"/>
+    long GetHorizon();
+
     /// <summary>Moves the horizon to the store's time now (a clear); returns it.</summary>
     ValueTask<long> AdvanceHorizonAsync(CancellationToken cancellationToken);
 

@@ -39,6 +39,8 @@ internal sealed partial class RedisFleetCoordinator : IFleetCoordinator
         {
             // Stamps must be on Redis time from the first write on: read it once now (bounded by the guard).
             _guard.Run((Clock, _store), static s => s.Clock.Synchronize(s._store.GetTime), false, "read clock");
+            // And the horizon, which also floors the clock: no write from here on is stamped before it.
+            LearnHorizon(_guard.Run(_store, static s => s.GetHorizon(), -1L, "read horizon"));
         }
 
         _upkeep = _store is null ? Task.CompletedTask : KeepUpAsync(_stopping.Token);
