@@ -130,7 +130,7 @@ public sealed partial class CacheManager
         where TArgs : struct, IEquatable<TArgs>
     {
         ArgumentNullException.ThrowIfNull(site);
-        return (MemoryIndex<TArgs>)_indexes.GetOrAdd(site, static (_, self) => new MemoryIndex<TArgs>(self, self._memory, self._tiers.MemoryCounters.HitCounter), this);
+        return (MemoryIndex<TArgs>)_indexes.GetOrAdd(site, static (_, self) => new MemoryIndex<TArgs>(self, self._memory), this);
     }
 
     /// <summary>The one memory probe of a get-or-create call; a fresh entry or one due for refresh is counted as a hit.</summary>
@@ -150,7 +150,7 @@ public sealed partial class CacheManager
         var found = _memory.Lookup(canonicalKey, hash, out value, out var entry);
         if (found is MemoryLookup.Fresh or MemoryLookup.DueForRefresh)
         {
-            _tiers.MemoryCounters.Hit();
+            entry!.Method.MemoryHits.Increment();
             hit = found == MemoryLookup.Fresh ? entry : null;
         }
 

@@ -17,9 +17,9 @@ public sealed partial class CacheManager
     [EditorBrowsable(EditorBrowsableState.Never)]
     public bool TryGetMemory<T>(ReadOnlySpan<byte> canonicalKey, out T value)
     {
-        if (_memory is not null && _memory.TryGet(canonicalKey, KeyHash.Compute(canonicalKey), out value))
+        if (_memory is not null && _memory.Lookup(canonicalKey, KeyHash.Compute(canonicalKey), out value, out var entry) == MemoryLookup.Fresh)
         {
-            _tiers.MemoryCounters.Hit();
+            entry!.Method.MemoryHits.Increment();
             return true;
         }
 
@@ -74,16 +74,26 @@ public sealed partial class CacheManager
 
     private bool TryGetBelowMemory<T>(CacheKey key, out T value)
     {
-        CountPastMemory(CacheTiers.All);
+        CountPastMemory(key, CacheTiers.All);
         var read = _reader.Read<T>(key, CacheTiers.All);
+        if (read.Found)
+        {
+            CountLowerHit(key);
+        }
+
         value = read.Value;
         return read.Found;
     }
 
     private async ValueTask<CacheResult<T>> GetBelowMemoryAsync<T>(CacheKey key, CancellationToken cancellationToken)
     {
-        CountPastMemory(CacheTiers.All);
+        CountPastMemory(key, CacheTiers.All);
         var read = await _reader.ReadAsync<T>(key, CacheTiers.All, 0, cancellationToken).ConfigureAwait(false);
+        if (read.Found)
+        {
+            CountLowerHit(key);
+        }
+
         return read.Found ? CacheResult<T>.Hit(read.Value) : CacheResult<T>.Miss;
     }
 }

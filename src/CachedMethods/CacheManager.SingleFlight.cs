@@ -22,7 +22,7 @@ public sealed partial class CacheManager
             return new ValueTask<T>(cached);
         }
 
-        CountPastMemory(policy.Tiers);
+        CountPastMemory(key, policy.Tiers);
         var flight = new Flight<T>();
         while (true)
         {
@@ -66,9 +66,12 @@ public sealed partial class CacheManager
 
     private async ValueTask<T> LoadOrComputeAsync<TState, T>(MissWork<TState, T> work, CancellationToken cancellationToken)
     {
+        // Scoped to this method by the async machinery: its reads, factory run and write-back share one budget per store.
+        CallBudget.Begin(_time);
         var found = await _reader.ReadAsync<T>(work.Key, work.Policy.Tiers, work.Policy.RefreshFraction, cancellationToken).ConfigureAwait(false);
         if (found.Found)
         {
+            CountLowerHit(work.Key);
             if (found.RefreshDue)
             {
                 _refresh.Start(work);
@@ -95,7 +98,7 @@ public sealed partial class CacheManager
         }
 
         var policy = EntryPolicy.Of(options, Options);
-        CountPastMemory(policy.Tiers);
+        CountPastMemory(key, policy.Tiers);
         var flight = new SyncFlight<T>();
         var existing = _syncFlights.GetOrAdd(key, flight);
         if (ReferenceEquals(existing, flight))
@@ -123,6 +126,12 @@ public sealed partial class CacheManager
     private T LoadOrCompute<TState, T>(CacheKey key, TState state, Func<TState, T> factory, in EntryPolicy policy)
     {
         var found = _reader.Read<T>(key, policy.Tiers);
-        return found.Found ? found.Value : _runner.Run(key, state, factory, policy);
+        if (!found.Found)
+        {
+            return _runner.Run(key, state, factory, policy);
+        }
+
+        CountLowerHit(key);
+        return found.Value;
     }
 }

@@ -37,7 +37,8 @@ public sealed partial class CacheManager : IAsyncDisposable, IDisposable
     private readonly ConcurrentDictionary<CacheKey, object> _flights = new();
     private readonly ConcurrentDictionary<CacheKey, object> _syncFlights = new();
     private readonly ConcurrentDictionary<object, object> _indexes = new(ReferenceEqualityComparer.Instance);
-    private long _requestsPastMemoryHit;
+    private readonly MethodRegistry _methods;
+    private readonly KeyValuePair<string, object?> _nameTag;
     private int _disposed;
 
     /// <summary>Builds the tiers that <paramref name="options"/> enable. Never throws because a server is down.</summary>
@@ -58,16 +59,19 @@ public sealed partial class CacheManager : IAsyncDisposable, IDisposable
         _defaultEntryOptions = new CacheEntryOptions { Ttl = options.DefaultTtl };
         var serializer = options.Serializer ?? new MessagePackCacheSerializer(options.CompressionThresholdBytes);
 
-        _tiers = TierSet.Create(options, loggerFactory, _logger);
+        _methods = new MethodRegistry();
+        _nameTag = CacheMetrics.Tag(CacheMetrics.CacheNameTag, options.CacheName);
+        _tiers = TierSet.Create(options, loggerFactory, _logger, _methods);
         _memory = _tiers.Memory;
         _fleet = _tiers.Redis is { Store: ICacheCoordinator coordinator } redis
             ? new RedisFleetCoordinator(coordinator, redis.Guard, _memory, options, _logger)
             : new LocalFleetCoordinator(_memory, _time);
         _writer = new TierWriter(_tiers, _fleet, serializer, _time, _logger, options.DefaultTtl + TimeSpan.FromSeconds(options.FailSafeMaxStalenessSeconds));
         _reader = new TierReader(_tiers, _writer, _fleet, serializer, _time, _logger);
-        _runner = new FactoryRunner(_writer, _time, _logger);
+        _runner = new FactoryRunner(_writer, _methods, _nameTag, _time, _logger);
         _refresh = new RefreshScheduler(_fleet, _memory, _logger);
 
+        CacheMetrics.Register(this);
         Log.Started(_logger, CacheEnvironment, options.ResolvedMemoryBytes / (1024 * 1024), _tiers.Redis?.Name ?? "off", _tiers.Persistent?.Name ?? "off");
     }
 
@@ -96,39 +100,6 @@ public sealed partial class CacheManager : IAsyncDisposable, IDisposable
     public string GenerateKey(string documentHash, params (string Name, object? Value)[] parameters) =>
         CacheKeys.Generate(documentHash, parameters);
 
-    /// <summary>Counts of every tier since start (or since <see cref="ResetStats"/>).</summary>
-    public CacheStats GetStats()
-    {
-        var tiers = new List<TierStats>(3);
-        if (_memory is not null)
-        {
-            var counters = _tiers.MemoryCounters;
-            tiers.Add(new TierStats("memory", counters.Hits, counters.Misses, 0, _memory.Count, _memory.SizeBytes, true, counters.Skipped));
-        }
-
-        foreach (var store in _tiers.Stores)
-        {
-            var usage = store.GetUsage();
-            tiers.Add(new TierStats(store.Name, store.Counters.Hits, store.Counters.Misses, store.Counters.Errors, usage.Entries, usage.Bytes, store.IsUsable, store.Counters.Skipped));
-        }
-
-        var requests = _tiers.MemoryCounters.Hits + Interlocked.Read(ref _requestsPastMemoryHit);
-        var hits = tiers.Sum(static t => t.Hits);
-        return new CacheStats(requests, hits, CacheEnvironment, tiers);
-    }
-
-    /// <summary>Sets every counter of <see cref="GetStats"/> back to zero.</summary>
-    public void ResetStats()
-    {
-        _tiers.MemoryCounters.Reset();
-        foreach (var store in _tiers.Stores)
-        {
-            store.Counters.Reset();
-        }
-
-        Interlocked.Exchange(ref _requestsPastMemoryHit, 0);
-    }
-
     /// <summary>Keys the stores of <paramref name="tiers"/> missed the last write of and still have to settle (tests, diagnostics).</summary>
     internal int UnsettledKeyCount(CacheTiers tiers) =>
         _tiers.Stores.Where(s => (s.Tier & tiers) != 0).Sum(s => s.Unsettled.Overflowed ? UnsettledKeys.Capacity : s.Unsettled.Count);
@@ -141,6 +112,7 @@ public sealed partial class CacheManager : IAsyncDisposable, IDisposable
             return;
         }
 
+        CacheMetrics.Unregister(this);
         _fleet.Dispose();
         foreach (var store in _tiers.Stores)
         {
@@ -176,6 +148,7 @@ public sealed partial class CacheManager : IAsyncDisposable, IDisposable
             return;
         }
 
+        CacheMetrics.Unregister(this);
         _fleet.Dispose();
         foreach (var store in _tiers.Stores)
         {
@@ -189,16 +162,6 @@ public sealed partial class CacheManager : IAsyncDisposable, IDisposable
                 // A synchronous store finishes its DisposeAsync synchronously; nothing here blocks on I/O.
                 _ = store.Store.DisposeAsync();
             }
-        }
-    }
-
-    /// <summary>Counts a request that the memory tier did not answer.</summary>
-    private void CountPastMemory(CacheTiers tiers)
-    {
-        Interlocked.Increment(ref _requestsPastMemoryHit);
-        if (_memory is not null && (tiers & CacheTiers.Memory) != 0)
-        {
-            _tiers.MemoryCounters.Miss();
         }
     }
 }

@@ -29,6 +29,12 @@ public sealed class CacheOptions
     /// <summary>When <see langword="false"/>, every call goes straight to the factory and nothing is stored.</summary>
     public bool EnableCache { get; set; } = true;
 
+    /// <summary>
+    /// The name of this cache in metrics (the <c>cachedmethods.cache.name</c> tag), so that two engines in one
+    /// process can be told apart. Keep it unique per process. See docs/observability.md.
+    /// </summary>
+    public string CacheName { get; set; } = "default";
+
     /// <summary>TTL used when a call gives none. Default 3600 s.</summary>
     [Range(1, int.MaxValue)]
     public int DefaultTtlSeconds { get; set; } = 3600;
@@ -97,11 +103,11 @@ public sealed class CacheOptions
     [Range(0.0, 1.0, MaximumIsExclusive = true)]
     public double RefreshAheadFraction { get; set; }
 
-    /// <summary>Values whose serialized size exceeds this skip the memory tier (and are not promoted into it). Default 8 MB.</summary>
+    /// <summary>Entries whose size (serialized value, key and tags) exceeds this skip the memory tier (and are not promoted into it). Default 8 MB.</summary>
     [Range(0, int.MaxValue)]
     public int MaxMemoryEntryBytes { get; set; } = 8 * 1024 * 1024;
 
-    /// <summary>Values whose serialized size exceeds this skip Redis. Default 16 MB.</summary>
+    /// <summary>Entries whose stored frame (serialized value, tags and header) exceeds this skip Redis. Default 16 MB.</summary>
     [Range(0, int.MaxValue)]
     public int MaxRedisEntryBytes { get; set; } = 16 * 1024 * 1024;
 

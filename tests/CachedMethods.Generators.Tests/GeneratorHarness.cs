@@ -25,6 +25,7 @@ internal static class GeneratorHarness
         MetadataReference.CreateFromFile(typeof(CacheManager).Assembly.Location),
         MetadataReference.CreateFromFile(typeof(MessagePack.MessagePackSerializer).Assembly.Location),
         MetadataReference.CreateFromFile(typeof(IServiceCollection).Assembly.Location),
+        MetadataReference.CreateFromFile(typeof(Microsoft.Extensions.Logging.ILogger).Assembly.Location),
     ];
 
     public static CSharpCompilation Compile(params string[] sources) =>

@@ -220,6 +220,32 @@ public sealed class KeyDiagnosticTests
         """);
 
     [Fact]
+    public Task CM0023_LoggersAreNotStateButOtherInjectedServicesAre() => VerifyAsync(
+        """
+        public interface IGlossary { string Lookup(string text); }
+
+        public sealed partial class Translator(
+            Microsoft.Extensions.Logging.ILogger<Translator> logger,
+            Microsoft.Extensions.Logging.ILoggerFactory loggers,
+            IGlossary glossary,
+            CacheManager cache)
+        {
+            private readonly Microsoft.Extensions.Logging.ILogger _log = loggers.CreateLogger("translator");
+
+            [Cached]
+            public partial string Translate(string text);
+
+            private string TranslateCore(string text)
+            {
+                logger.Log(Microsoft.Extensions.Logging.LogLevel.Debug, "miss");
+                _log.Log(Microsoft.Extensions.Logging.LogLevel.Debug, "miss");
+                return {|#0:glossary|}.Lookup(text);
+            }
+        }
+        """,
+        Diagnostic("CM0023").WithLocation(0).WithArguments("TranslateCore", "the primary-constructor parameter", "glossary", "Translator.Translate(string)"));
+
+    [Fact]
     public Task CM0024_CacheKeyMemberThatCannotBeKeyed() => VerifyAsync(
         """
         public sealed partial class Service(CacheManager cache)

@@ -9,6 +9,7 @@ public static class Categories
     public const string DiskHit = nameof(DiskHit);
     public const string Stampede = nameof(Stampede);
     public const string Generator = nameof(Generator);
+    public const string Metrics = nameof(Metrics);
 
     public const string Sequential = nameof(Sequential);
     public const string Concurrent64 = nameof(Concurrent64);

@@ -34,8 +34,8 @@ internal static class MethodParser
     /// <summary>
     /// Parses <paramref name="attributed"/>, the method that carries [Cached]. <paramref name="signature"/>
     /// is the method whose parameter names the generated code uses (the interface method of a decorator
-    /// built from a class's attributes); usually the same method. The formatters its stored type needs go
-    /// into <paramref name="formatters"/>, when given. Returns <see langword="null"/> after an error.
+    /// built from a class's attributes); usually the same method. Its stored type is walked through
+    /// <paramref name="stored"/> when given, so a file walks each type once. Returns <see langword="null"/> after an error.
     /// </summary>
     public static CachedCallModel? Parse(
         IMethodSymbol attributed,
@@ -43,7 +43,7 @@ internal static class MethodParser
         AttributeData attribute,
         CallSite site,
         Dictionary<string, ObjectEncoderModel> encoders,
-        Dictionary<string, FormatterModel>? formatters,
+        StoredTypes? stored,
         DiagnosticSink sink,
         CancellationToken cancellationToken)
     {
@@ -58,15 +58,8 @@ internal static class MethodParser
             sink.Report(DiagnosticDescriptors.GenericNotSupported, methodLocation, methodName);
         }
 
-        var (returnKind, resultType, resultShape) = ReadReturnType(attributed, methodName, sink, cancellationToken);
+        var (returnKind, resultType, resultShape) = ReadReturnType(attributed, methodName, stored, sink, cancellationToken);
         var (keyParameters, cancellationTokenParameter) = SelectKeyParameters(attributed, data, methodName, sink);
-        if (formatters is not null && resultShape is not null)
-        {
-            foreach (var formatter in resultShape.Formatters)
-            {
-                formatters[formatter.Type] = formatter;
-            }
-        }
 
         var planner = new KeyShapePlanner(encoders, attributed.ContainingAssembly);
         var keyParts = new List<KeyPartModel>();
@@ -148,7 +141,7 @@ internal static class MethodParser
     }
 
     private static (ReturnKind? Kind, ITypeSymbol? Result, ValueShape? Shape) ReadReturnType(
-        IMethodSymbol method, MethodDisplayName methodName, DiagnosticSink sink, CancellationToken cancellationToken)
+        IMethodSymbol method, MethodDisplayName methodName, StoredTypes? stored, DiagnosticSink sink, CancellationToken cancellationToken)
     {
         var type = method.ReturnType;
         string? problem = null;
@@ -200,7 +193,7 @@ internal static class MethodParser
             return (null, null, null);
         }
 
-        var shape = ValueShapeWalker.Walk(outcome.Result!, method.ContainingAssembly);
+        var shape = stored?.Walk(outcome.Result!, method.ContainingAssembly) ?? ValueShapeWalker.Walk(outcome.Result!, method.ContainingAssembly);
         foreach (var reason in shape.Problems)
         {
             sink.Report(DiagnosticDescriptors.ResultNotSerializable, returnTypeLocation, outcome.Result!.ToDisplayString(), methodName, reason);

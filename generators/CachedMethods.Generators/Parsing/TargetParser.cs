@@ -135,7 +135,7 @@ internal static class TargetParser
         var decoratorNamespace = NamespaceOf(@interface);
         var selfType = "global::" + (decoratorNamespace is null ? name : decoratorNamespace + "." + name);
         var encoders = new Dictionary<string, ObjectEncoderModel>();
-        var formatters = new Dictionary<string, FormatterModel>(System.StringComparer.Ordinal);
+        var stored = new StoredTypes();
         var members = new List<MemberModel>();
         var invalidated = new List<(int Index, InvalidatorPlanner.Candidate Candidate)>();
         var signatures = new HashSet<string>();
@@ -166,7 +166,7 @@ internal static class TargetParser
                         if (attributed is not null && attribute is not null && explicitInterface is null)
                         {
                             var site = new MethodParser.CallSite(scopeType, TypeFacts.Escape(interfaceMethod.Name), TargetOwner.Inner, "this._cache", OptionsField(interfaceMethod.Name, optionFields), selfType);
-                            cached = MethodParser.Parse(attributed, interfaceMethod, attribute, site, encoders, formatters, DiagnosticSink.Counting(), cancellationToken);
+                            cached = MethodParser.Parse(attributed, interfaceMethod, attribute, site, encoders, stored, DiagnosticSink.Counting(), cancellationToken);
                         }
 
                         if (cached is not null)
@@ -234,14 +234,14 @@ internal static class TargetParser
             implementation?.ToDisplayString(TypeFacts.Qualified),
             members.ToEquatableArray(),
             encoders.Values.OrderBy(e => e.Type, System.StringComparer.Ordinal).ToEquatableArray(),
-            formatters.Values.OrderBy(f => f.Type, System.StringComparer.Ordinal).ToEquatableArray());
+            stored.Formatters());
     }
 
     private static TargetModel PartialClass(INamedTypeSymbol type, List<InvalidatorPlanner.Plan>? plans, CancellationToken cancellationToken)
     {
         var selfType = type.ToDisplayString(TypeFacts.Qualified);
         var encoders = new Dictionary<string, ObjectEncoderModel>();
-        var formatters = new Dictionary<string, FormatterModel>(System.StringComparer.Ordinal);
+        var stored = new StoredTypes();
         var selfKey = SelfKeyPlanner.Plan(type, encoders, cancellationToken);
         var members = new List<MemberModel>();
         var invalidated = new List<(int Index, InvalidatorPlanner.Candidate Candidate)>();
@@ -262,7 +262,7 @@ internal static class TargetParser
                 var owner = core.IsStatic ? TargetOwner.Static : TargetOwner.Self;
                 var target = core.IsStatic ? selfType + "." + TypeFacts.Escape(core.Name) : TypeFacts.Escape(core.Name);
                 var site = new MethodParser.CallSite(type, target, owner, cache, OptionsField(method.Name, optionFields), selfType, selfKey.For(method.IsStatic));
-                cached = selfKey.HasErrors ? null : MethodParser.Parse(method, method, attribute, site, encoders, formatters, sink, cancellationToken);
+                cached = selfKey.HasErrors ? null : MethodParser.Parse(method, method, attribute, site, encoders, stored, sink, cancellationToken);
             }
 
             if (cached is not null)
@@ -301,7 +301,7 @@ internal static class TargetParser
             null,
             members.ToEquatableArray(),
             encoders.Values.OrderBy(e => e.Type, System.StringComparer.Ordinal).ToEquatableArray(),
-            formatters.Values.OrderBy(f => f.Type, System.StringComparer.Ordinal).ToEquatableArray());
+            stored.Formatters());
     }
 
     /// <summary>Gives each cached member its invalidation methods, once every cached member of the type is known.</summary>

@@ -11,7 +11,7 @@ namespace CachedMethods.Generators.Parsing;
 /// fields, auto-properties and captured primary-constructor parameters, and the project's mutable static
 /// fields and settable static properties. It follows calls to the class's own methods and computed
 /// properties, so state read through a helper is found too. Members marked [CacheKey] are in the key;
-/// members marked [NotCacheKey], the CacheManager and constants are not state that changes a result.
+/// members marked [NotCacheKey], the CacheManager, loggers and constants are not state that changes a result.
 /// </summary>
 internal static class UnkeyedStateFinder
 {
@@ -102,10 +102,19 @@ internal static class UnkeyedStateFinder
         _ => null,
     };
 
+    /// <summary>
+    /// Keyed, declared irrelevant, or a type that never changes a result: the CacheManager, and the logging
+    /// abstractions every injected class holds (a logger writes; what it was given to write does not come
+    /// back into the result). Other injected services stay reported: a client, an options object or a
+    /// repository can answer differently per instance, as the "en" and "fr" translators of issue 11 do.
+    /// </summary>
     private static bool IsExempt(ISymbol member, ITypeSymbol memberType) =>
         TypeFacts.HasAttribute(member, TypeFacts.CacheKeyAttribute)
         || TypeFacts.HasAttribute(member, TypeFacts.NotCacheKeyAttribute)
-        || TypeFacts.Is(memberType, TypeFacts.CacheManager);
+        || TypeFacts.Is(memberType, TypeFacts.CacheManager)
+        || TypeFacts.Is(memberType, "Microsoft.Extensions.Logging.ILogger")
+        || TypeFacts.Is(memberType, "Microsoft.Extensions.Logging.ILogger`1")
+        || TypeFacts.Is(memberType, "Microsoft.Extensions.Logging.ILoggerFactory");
 
     private static bool IsOwn(ISymbol member, INamedTypeSymbol type)
     {

@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using CachedMethods.Internal;
 
 namespace CachedMethods;
 
@@ -14,6 +15,7 @@ public sealed class CacheKey : IEquatable<CacheKey>
 {
     private string? _storageId;
     private byte[]? _digest;
+    private string? _methodName;
 
     /// <summary>Wraps canonical key bytes written by a <see cref="CacheKeyBuilder"/>.</summary>
     public CacheKey(byte[] canonical)
@@ -34,6 +36,9 @@ public sealed class CacheKey : IEquatable<CacheKey>
 
     /// <summary>The lowercase hex SHA-256 of <see cref="Canonical"/>: the name in Redis, on disk and in S3.</summary>
     public string StorageId => _storageId ??= Convert.ToHexStringLower(Digest);
+
+    /// <summary>The cached method this key belongs to, read from its scope once (metrics and per-method statistics).</summary>
+    internal string MethodName => _methodName ??= MethodScope.NameOf(Canonical);
 
     /// <summary>Makes the key for a plain string key.</summary>
     public static CacheKey FromString(string key)

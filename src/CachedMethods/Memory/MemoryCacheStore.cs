@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.ComponentModel;
+using CachedMethods.Internal;
 
 namespace CachedMethods;
 
@@ -14,7 +15,7 @@ namespace CachedMethods;
 /// never a wrong value.
 /// </para>
 /// <para>
-/// Sizes come from each entry's serialized length plus its key. When a write takes the tier over its
+/// Sizes come from each entry's serialized length plus its key and tags. When a write takes the tier over its
 /// bound, one writer evicts expired entries and then the least recently used ones until the tier is at
 /// 90% of the bound. Access times are recorded at a coarse grain (1/64 s) so that hot keys read from many
 /// threads do not all write the same cache line on every hit.
@@ -29,6 +30,7 @@ public sealed class MemoryCacheStore : MemoryCacheTier
 #pragma warning restore CS0618
 {
     private const long EntryOverheadBytes = 96;
+    private const long TagOverheadBytes = 96;
 
     private readonly ConcurrentDictionary<KeyHash, MemoryEntry> _entries = new();
     private readonly TimeProvider _time;
@@ -36,13 +38,20 @@ public sealed class MemoryCacheStore : MemoryCacheTier
     private readonly bool _coarse;
     private readonly long _frequency;
     private readonly Lock _evictionLock = new();
+    private readonly MethodRegistry _methods;
     private long _sizeBytes;
     private long _evictions;
 
     internal MemoryCacheStore(long capacityBytes, TimeProvider time)
+        : this(capacityBytes, time, new MethodRegistry())
+    {
+    }
+
+    internal MemoryCacheStore(long capacityBytes, TimeProvider time, MethodRegistry methods)
     {
         CapacityBytes = capacityBytes;
         _time = time;
+        _methods = methods;
         // On the system clock, the coarse millisecond tick costs a fraction of a high-resolution
         // timestamp on every hit; TTLs do not need more than millisecond precision.
         _coarse = ReferenceEquals(time, TimeProvider.System);
@@ -141,13 +150,20 @@ public sealed class MemoryCacheStore : MemoryCacheTier
         return false;
     }
 
+    /// <summary>
+    /// What an entry counts against the bound and against <see cref="CacheOptions.MaxMemoryEntryBytes"/>: its
+    /// serialized value, its key, its tags (a digest string and its slot each) and a fixed overhead (issue 14, item 4).
+    /// </summary>
+    internal static long EntrySize(CacheKey key, long serializedLength, IReadOnlyList<string>? tags) =>
+        serializedLength + key.Canonical.Length + EntryOverheadBytes + ((tags?.Count ?? 0) * TagOverheadBytes);
+
     internal void Set(CacheKey key, object? value, long serializedLength, TimeSpan timeToLive) =>
         Set(key, value, serializedLength, timeToLive, TimeSpan.Zero, refreshAfter: null, tags: null);
 
     /// <summary>Stores an entry fresh for <paramref name="timeToLive"/>, kept <paramref name="retainFor"/> longer for fail-safe.</summary>
     internal void Set(CacheKey key, object? value, long serializedLength, TimeSpan timeToLive, TimeSpan retainFor, TimeSpan? refreshAfter, IReadOnlyList<string>? tags)
     {
-        var size = serializedLength + key.Canonical.Length + EntryOverheadBytes;
+        var size = EntrySize(key, serializedLength, tags);
         if (size > CapacityBytes || timeToLive <= TimeSpan.Zero)
         {
             Remove(key);
@@ -157,7 +173,7 @@ public sealed class MemoryCacheStore : MemoryCacheTier
         var now = Now();
         var expiresAt = now + Ticks(timeToLive);
         var freshUntil = refreshAfter is { } refresh && refresh < timeToLive ? now + Ticks(refresh) : expiresAt;
-        var entry = new MemoryEntry(key.Canonical, value, size, freshUntil, expiresAt, expiresAt + Ticks(retainFor), tags) { LastAccess = now };
+        var entry = new MemoryEntry(key.Canonical, value, size, freshUntil, expiresAt, expiresAt + Ticks(retainFor), tags, _methods.For(key)) { LastAccess = now };
         while (true)
         {
             if (_entries.TryGetValue(key.Hash, out var old))

@@ -1,3 +1,4 @@
+using CachedMethods.Internal;
 namespace CachedMethods;
 
 /// <summary>
@@ -5,7 +6,7 @@ namespace CachedMethods;
 /// store's clock units). An entry that leaves the store (removed, replaced, evicted, cleared) is detached:
 /// a <see cref="MemoryIndex{TArgs}"/> that still finds it then treats it as a miss.
 /// </summary>
-internal sealed class MemoryEntry(byte[] key, object? value, long size, long freshUntil, long expiresAt, long retainUntil, IReadOnlyList<string>? tags)
+internal sealed class MemoryEntry(byte[] key, object? value, long size, long freshUntil, long expiresAt, long retainUntil, IReadOnlyList<string>? tags, MethodCounters method)
 {
     private MemoryIndexLink? _link;
     private object? _completedTask;
@@ -17,6 +18,10 @@ internal sealed class MemoryEntry(byte[] key, object? value, long size, long fre
     public long ExpiresAt { get; } = expiresAt;
     public long RetainUntil { get; } = retainUntil;
     public IReadOnlyList<string>? Tags { get; } = tags;
+
+    /// <summary>The counters of the method this entry caches: a hit on it is counted there.</summary>
+    public MethodCounters Method { get; } = method;
+
     public long FreshUntil = freshUntil;
     public long LastAccess;
 

@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.ComponentModel;
-using CachedMethods.Internal;
 
 namespace CachedMethods;
 
@@ -26,13 +25,11 @@ public sealed class MemoryIndex<TArgs>
     private readonly ConcurrentDictionary<TArgs, MemoryEntry> _entries = new();
     private readonly CacheManager _cache;
     private readonly MemoryCacheStore? _memory;
-    private readonly StripedCounter _hits;
 
-    internal MemoryIndex(CacheManager cache, MemoryCacheStore? memory, StripedCounter hits)
+    internal MemoryIndex(CacheManager cache, MemoryCacheStore? memory)
     {
         _cache = cache;
         _memory = memory;
-        _hits = hits;
     }
 
     /// <summary>Entries the index points at: at most the memory tier's.</summary>
@@ -43,7 +40,7 @@ public sealed class MemoryIndex<TArgs>
     {
         if (_entries.TryGetValue(args, out var entry) && _memory!.TryReadFresh(entry, out value))
         {
-            _hits.Increment();
+            entry.Method.MemoryHits.Increment();
             return true;
         }
 
@@ -59,7 +56,7 @@ public sealed class MemoryIndex<TArgs>
     {
         if (_entries.TryGetValue(args, out var entry) && _memory!.TryReadFresh(entry, out T value))
         {
-            _hits.Increment();
+            entry.Method.MemoryHits.Increment();
             task = entry.CompletedTask(value);
             return true;
         }

@@ -236,7 +236,7 @@ public sealed class CacheManagerTests : IDisposable
     }
 
     [Fact]
-    public void The_statistics_table_has_a_row_per_tier_and_the_totals()
+    public void The_statistics_table_has_a_row_per_method_a_row_per_tier_and_the_totals()
     {
         using var cache = NewCache();
         cache.Set("k", "v");
@@ -245,13 +245,16 @@ public sealed class CacheManagerTests : IDisposable
 
         var lines = cache.GetStats().ToString().Split('\n', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
 
-        Assert.Equal(4, lines.Length);
-        Assert.StartsWith("tier", lines[0], StringComparison.Ordinal);
-        Assert.Matches(@"^memory\s+1\s+1\s+50[.,]0\s?%", lines[1]);
-        Assert.Matches(@"^disk\s+0\s+1\s", lines[2]);
-        Assert.EndsWith("up", lines[2], StringComparison.Ordinal);
-        Assert.Contains("2 requests", lines[3], StringComparison.Ordinal);
-        Assert.Contains("Main", lines[3], StringComparison.Ordinal);
+        Assert.Equal(6, lines.Length);
+        Assert.StartsWith("method", lines[0], StringComparison.Ordinal);
+        // Requests (calls made), apart from the lookups of the tiers below.
+        Assert.Matches(@"^\(direct\)\s+2\s+1\s+50[.,]0\s?%\s+1\s+0\s+0$", lines[1]);
+        Assert.StartsWith("tier", lines[2], StringComparison.Ordinal);
+        Assert.Matches(@"^memory\s+1\s+1\s+50[.,]0\s?%", lines[3]);
+        Assert.Matches(@"^disk\s+0\s+1\s", lines[4]);
+        Assert.EndsWith("up", lines[4], StringComparison.Ordinal);
+        Assert.Contains("2 requests", lines[5], StringComparison.Ordinal);
+        Assert.Contains("Main", lines[5], StringComparison.Ordinal);
     }
 
     [Fact]

@@ -22,6 +22,7 @@ internal sealed class TierReader(TierSet tiers, TierWriter writer, IFleetCoordin
                 continue;
             }
 
+            using var activity = CacheTracing.StartTierRead(store.Name);
             var found = Open<T>(store, key, store.Get(key.StorageId));
             if (found.Status is FrameStatus.Fresh or FrameStatus.Stale && IsRemoved(store, found.Content, () => fleet.RemovedAt(key.StorageId)))
             {
@@ -29,10 +30,11 @@ internal sealed class TierReader(TierSet tiers, TierWriter writer, IFleetCoordin
             }
 
             var step = Settle(store, ref found, fleet.Tags.IsInvalidated(found.Content), refreshFraction, ref read);
+            CacheTracing.End(activity, OutcomeOf(found.Status));
             if (step == ReadStep.Promote && RemainingTtl(found) is { } ttl)
             {
                 // Redis first, through the commit: a copy the fleet removed meanwhile is not promoted anywhere.
-                if (i > 0 && !TierWriter.IsAccepted(writer.Commit(key, found.Frame!, found.Content.Payload.Length, ttl, allowed, found.Content.CreatedAt.ToUnixTimeMilliseconds(), null)))
+                if (i > 0 && !TierWriter.IsAccepted(writer.Commit(key, found.Frame!, ttl, allowed, found.Content.CreatedAt.ToUnixTimeMilliseconds(), null)))
                 {
                     store.Delete(key.StorageId);
                     read = default;
@@ -40,7 +42,7 @@ internal sealed class TierReader(TierSet tiers, TierWriter writer, IFleetCoordin
                 }
 
                 PromoteToMemory(key, found, allowed, refreshFraction);
-                writer.WriteFrames(key, found.Frame!, found.Content.Payload.Length, ttl, allowed, writer.BelowCommit, i);
+                writer.WriteFrames(key, found.Frame!, ttl, allowed, writer.BelowCommit, i);
             }
             else if (step == ReadStep.Delete)
             {
@@ -68,6 +70,7 @@ internal sealed class TierReader(TierSet tiers, TierWriter writer, IFleetCoordin
                 continue;
             }
 
+            using var activity = CacheTracing.StartTierRead(store.Name);
             var found = Open<T>(store, key, await store.GetAsync(key.StorageId, cancellationToken).ConfigureAwait(false));
             if (found.Status is FrameStatus.Fresh or FrameStatus.Stale && await IsRemovedAsync(store, key, found.Content, cancellationToken).ConfigureAwait(false))
             {
@@ -76,10 +79,11 @@ internal sealed class TierReader(TierSet tiers, TierWriter writer, IFleetCoordin
 
             var invalidated = found.Status == FrameStatus.Fresh && await fleet.IsInvalidatedAsync(found.Content, cancellationToken).ConfigureAwait(false);
             var step = Settle(store, ref found, invalidated, refreshFraction, ref read);
+            CacheTracing.End(activity, OutcomeOf(found.Status));
             if (step == ReadStep.Promote && RemainingTtl(found) is { } ttl)
             {
                 // Redis first, through the commit: a copy the fleet removed meanwhile is not promoted anywhere.
-                if (i > 0 && !TierWriter.IsAccepted(await writer.CommitAsync(key, found.Frame!, found.Content.Payload.Length, ttl, allowed, found.Content.CreatedAt.ToUnixTimeMilliseconds(), null, cancellationToken).ConfigureAwait(false)))
+                if (i > 0 && !TierWriter.IsAccepted(await writer.CommitAsync(key, found.Frame!, ttl, allowed, found.Content.CreatedAt.ToUnixTimeMilliseconds(), null, cancellationToken).ConfigureAwait(false)))
                 {
                     await store.DeleteAsync(key.StorageId, cancellationToken).ConfigureAwait(false);
                     read = default;
@@ -87,7 +91,7 @@ internal sealed class TierReader(TierSet tiers, TierWriter writer, IFleetCoordin
                 }
 
                 PromoteToMemory(key, found, allowed, refreshFraction);
-                await writer.WriteFramesAsync(key, found.Frame!, found.Content.Payload.Length, ttl, allowed, writer.BelowCommit, i, cancellationToken).ConfigureAwait(false);
+                await writer.WriteFramesAsync(key, found.Frame!, ttl, allowed, writer.BelowCommit, i, cancellationToken).ConfigureAwait(false);
             }
             else if (step == ReadStep.Delete)
             {
@@ -102,6 +106,15 @@ internal sealed class TierReader(TierSet tiers, TierWriter writer, IFleetCoordin
 
         return read;
     }
+
+    /// <summary>The outcome tag of a tier-read span: hit, miss, stale (kept for fail-safe) or invalid (damaged or invalidated, deleted).</summary>
+    private static string OutcomeOf(FrameStatus status) => status switch
+    {
+        FrameStatus.Fresh => "hit",
+        FrameStatus.Stale => "stale",
+        FrameStatus.Damaged => "invalid",
+        _ => "miss",
+    };
 
     private static bool ShouldRead(GuardedStore store, CacheKey key, CacheTiers allowed, bool synchronous) =>
         (allowed & store.Tier) != 0 && (!synchronous || store.CanRunSynchronously)
@@ -193,7 +206,7 @@ internal sealed class TierReader(TierSet tiers, TierWriter writer, IFleetCoordin
         TimeSpan? refreshAfter = refreshFraction is > 0 and < 1
             ? TimeSpan.FromTicks(Math.Max(0, (content.CreatedAt + (content.ExpiresAt - content.CreatedAt) * refreshFraction - now).Ticks))
             : null;
-        tiers.MemoryFor(allowed, content.Payload.Length)?.Set(
+        tiers.MemoryFor(allowed, MemoryCacheStore.EntrySize(key, content.Payload.Length, content.Tags))?.Set(
             key, found.Value, content.Payload.Length, content.ExpiresAt - now, content.RetainUntil - content.ExpiresAt, refreshAfter, content.Tags.Count == 0 ? null : content.Tags);
     }
 

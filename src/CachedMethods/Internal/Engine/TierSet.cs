@@ -29,6 +29,7 @@ internal sealed class TierSet
 
     public MemoryCacheStore? Memory { get; }
 
+    /// <summary>The memory tier's misses and size skips; its hits are counted per method (<see cref="MethodRegistry.MemoryHits"/>).</summary>
     public TierCounters MemoryCounters { get; } = new();
 
     public GuardedStore? Redis { get; }
@@ -45,26 +46,26 @@ internal sealed class TierSet
     public bool Any => Memory is not null || Stores.Length > 0;
 
     /// <summary>Builds the tiers <paramref name="options"/> enable. A store that cannot be created is logged and left out.</summary>
-    public static TierSet Create(CacheOptions options, ILoggerFactory loggerFactory, ILogger logger)
+    public static TierSet Create(CacheOptions options, ILoggerFactory loggerFactory, ILogger logger, MethodRegistry methods)
     {
         if (!options.EnableCache)
         {
             return new TierSet(null, null, null, options, logger);
         }
 
-        var memory = options.ResolvedMemoryBytes > 0 ? new MemoryCacheStore(options.ResolvedMemoryBytes, options.TimeProvider) : null;
+        var memory = options.ResolvedMemoryBytes > 0 ? new MemoryCacheStore(options.ResolvedMemoryBytes, options.TimeProvider, methods) : null;
         return new TierSet(memory, CreateRedis(options, loggerFactory, logger), CreatePersistent(options, loggerFactory, logger), options, logger);
     }
 
-    /// <summary>Admission by size: a value over a store's limit skips that store, and the skip is counted.</summary>
-    public bool Admits(GuardedStore store, CacheTiers tiers, int payloadLength)
+    /// <summary>Admission by size: a frame over a store's limit skips that store, and the skip is counted.</summary>
+    public bool Admits(GuardedStore store, CacheTiers tiers, int frameLength)
     {
         if ((tiers & store.Tier) == 0)
         {
             return false;
         }
 
-        if (store.Tier == CacheTiers.Redis && payloadLength > _maxRedisEntryBytes)
+        if (store.Tier == CacheTiers.Redis && frameLength > _maxRedisEntryBytes)
         {
             store.Counters.Skip();
             return false;
@@ -73,15 +74,15 @@ internal sealed class TierSet
         return true;
     }
 
-    /// <summary>The memory store when <paramref name="tiers"/> allow it and the value fits; else <see langword="null"/> (a skip by size is counted).</summary>
-    public MemoryCacheStore? MemoryFor(CacheTiers tiers, int payloadLength)
+    /// <summary>The memory store when <paramref name="tiers"/> allow it and the entry (<see cref="MemoryCacheStore.EntrySize"/>) fits; else <see langword="null"/> (a skip by size is counted).</summary>
+    public MemoryCacheStore? MemoryFor(CacheTiers tiers, long entrySize)
     {
         if (Memory is null || (tiers & CacheTiers.Memory) == 0)
         {
             return null;
         }
 
-        if (payloadLength > _maxMemoryEntryBytes)
+        if (entrySize > _maxMemoryEntryBytes)
         {
             MemoryCounters.Skip();
             return null;
@@ -112,7 +113,8 @@ internal sealed class TierSet
         {
             if (options.S3StoreFactory is not null)
             {
-                return Guard(() => options.S3StoreFactory(options, loggerFactory), TimeSpan.FromMilliseconds(options.S3.OperationTimeoutMs), "s3", options, logger);
+                // One timeout per call: a hung endpoint costs a miss one S3 timeout, not one per operation (issue 14, item 9).
+                return Guard(() => options.S3StoreFactory(options, loggerFactory), TimeSpan.FromMilliseconds(options.S3.OperationTimeoutMs), "s3", options, logger, oneBudgetPerCall: true);
             }
 
             Log.StoreNotRegistered(logger, "S3_CACHE_BUCKET", "UseS3", "CachedMethods.S3");
@@ -128,11 +130,11 @@ internal sealed class TierSet
         return Guard(() => new DiskCacheStore(root, limit, options.TimeProvider), DiskTimeout, "disk", options, logger);
     }
 
-    private static GuardedStore? Guard(Func<ICacheStore> create, TimeSpan timeout, string name, CacheOptions options, ILogger logger)
+    private static GuardedStore? Guard(Func<ICacheStore> create, TimeSpan timeout, string name, CacheOptions options, ILogger logger, bool oneBudgetPerCall = false)
     {
         try
         {
-            return new GuardedStore(create(), timeout, options.TimeProvider, logger);
+            return new GuardedStore(create(), timeout, options.TimeProvider, logger, oneBudgetPerCall);
         }
         catch (CacheConfigurationException)
         {

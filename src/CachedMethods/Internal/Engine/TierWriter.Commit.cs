@@ -12,7 +12,7 @@ internal sealed partial class TierWriter
     /// <see cref="CommitOutcome.Fenced"/> when refused. Redis not answering is no refusal (<see cref="CommitOutcome.Stored"/>):
     /// the write goes on locally and Redis is settled (the key deleted) later.
     /// </summary>
-    public async ValueTask<CommitOutcome> CommitAsync(CacheKey key, byte[] frame, int payloadLength, TimeSpan ttl, CacheTiers allowed, long startedAt, string? lockToken, CancellationToken cancellationToken)
+    public async ValueTask<CommitOutcome> CommitAsync(CacheKey key, byte[] frame, TimeSpan ttl, CacheTiers allowed, long startedAt, string? lockToken, CancellationToken cancellationToken)
     {
         if (BelowCommit == 0 || (allowed & CacheTiers.Redis) == 0)
         {
@@ -20,7 +20,7 @@ internal sealed partial class TierWriter
         }
 
         var redis = tiers.Redis!;
-        if (!tiers.Admits(redis, allowed, payloadLength))
+        if (!tiers.Admits(redis, allowed, frame.Length))
         {
             await redis.DeleteOrUnsettleAsync(key.StorageId, cancellationToken).ConfigureAwait(false);
             return CommitOutcome.Stored;
@@ -30,7 +30,7 @@ internal sealed partial class TierWriter
     }
 
     /// <inheritdoc cref="CommitAsync"/>
-    public CommitOutcome Commit(CacheKey key, byte[] frame, int payloadLength, TimeSpan ttl, CacheTiers allowed, long startedAt, string? lockToken)
+    public CommitOutcome Commit(CacheKey key, byte[] frame, TimeSpan ttl, CacheTiers allowed, long startedAt, string? lockToken)
     {
         if (BelowCommit == 0 || (allowed & CacheTiers.Redis) == 0)
         {
@@ -38,7 +38,7 @@ internal sealed partial class TierWriter
         }
 
         var redis = tiers.Redis!;
-        if (!tiers.Admits(redis, allowed, payloadLength))
+        if (!tiers.Admits(redis, allowed, frame.Length))
         {
             redis.DeleteOrUnsettle(key.StorageId);
             return CommitOutcome.Stored;

@@ -88,7 +88,7 @@ internal sealed partial class TierWriter(TierSet tiers, IFleetCoordinator fleet,
     /// <summary>Writes a value everywhere; <see langword="false"/> when the fleet refused it (removed since its computation started, or fenced) and nothing was written.</summary>
     public bool Write<T>(CacheKey key, T value, in PreparedEntry entry)
     {
-        if (entry.Frame is not null && !IsAccepted(Commit(key, entry.Frame, entry.PayloadLength, entry.Policy.StoreTtl, entry.Policy.Tiers, entry.StartedAt, null)))
+        if (entry.Frame is not null && !IsAccepted(Commit(key, entry.Frame, entry.Policy.StoreTtl, entry.Policy.Tiers, entry.StartedAt, null)))
         {
             return false;
         }
@@ -96,7 +96,7 @@ internal sealed partial class TierWriter(TierSet tiers, IFleetCoordinator fleet,
         WriteMemory(key, value, entry);
         if (entry.Frame is not null)
         {
-            WriteFrames(key, entry.Frame, entry.PayloadLength, entry.Policy.StoreTtl, entry.Policy.Tiers, BelowCommit, tiers.Stores.Length);
+            WriteFrames(key, entry.Frame, entry.Policy.StoreTtl, entry.Policy.Tiers, BelowCommit, tiers.Stores.Length);
         }
 
         fleet.PublishInBackground(CoherenceMessage.Removed(key));
@@ -108,7 +108,7 @@ internal sealed partial class TierWriter(TierSet tiers, IFleetCoordinator fleet,
     {
         var outcome = entry.Frame is null
             ? CommitOutcome.Stored
-            : await CommitAsync(key, entry.Frame, entry.PayloadLength, entry.Policy.StoreTtl, entry.Policy.Tiers, entry.StartedAt, lockToken, cancellationToken).ConfigureAwait(false);
+            : await CommitAsync(key, entry.Frame, entry.Policy.StoreTtl, entry.Policy.Tiers, entry.StartedAt, lockToken, cancellationToken).ConfigureAwait(false);
         if (outcome == CommitOutcome.Superseded)
         {
             return false;
@@ -123,7 +123,7 @@ internal sealed partial class TierWriter(TierSet tiers, IFleetCoordinator fleet,
 
         if (entry.Frame is not null)
         {
-            await WriteFramesAsync(key, entry.Frame, entry.PayloadLength, entry.Policy.StoreTtl, entry.Policy.Tiers, BelowCommit, tiers.Stores.Length, cancellationToken).ConfigureAwait(false);
+            await WriteFramesAsync(key, entry.Frame, entry.Policy.StoreTtl, entry.Policy.Tiers, BelowCommit, tiers.Stores.Length, cancellationToken).ConfigureAwait(false);
         }
 
         await fleet.PublishAsync(CoherenceMessage.Removed(key)).ConfigureAwait(false);
@@ -131,7 +131,7 @@ internal sealed partial class TierWriter(TierSet tiers, IFleetCoordinator fleet,
     }
 
     /// <summary>Writes a frame to the admitting stores from <paramref name="start"/> to above <paramref name="end"/>; a store without synchronous I/O gets it through the background queue.</summary>
-    public void WriteFrames(CacheKey key, byte[] frame, int payloadLength, TimeSpan ttl, CacheTiers allowed, int start, int end)
+    public void WriteFrames(CacheKey key, byte[] frame, TimeSpan ttl, CacheTiers allowed, int start, int end)
     {
         for (var i = start; i < end; i++)
         {
@@ -142,7 +142,7 @@ internal sealed partial class TierWriter(TierSet tiers, IFleetCoordinator fleet,
             }
 
             var id = key.StorageId;
-            if (!tiers.Admits(store, allowed, payloadLength))
+            if (!tiers.Admits(store, allowed, frame.Length))
             {
                 // Too large for this store: an older, smaller value must not outlive this write there.
                 if (store.CanRunSynchronously)
@@ -169,7 +169,7 @@ internal sealed partial class TierWriter(TierSet tiers, IFleetCoordinator fleet,
     }
 
     /// <summary>Writes a frame to the admitting stores from <paramref name="start"/> to above <paramref name="end"/>, all at once, and awaits them all.</summary>
-    public ValueTask WriteFramesAsync(CacheKey key, byte[] frame, int payloadLength, TimeSpan ttl, CacheTiers allowed, int start, int end, CancellationToken cancellationToken)
+    public ValueTask WriteFramesAsync(CacheKey key, byte[] frame, TimeSpan ttl, CacheTiers allowed, int start, int end, CancellationToken cancellationToken)
     {
         ValueTask<bool>[]? pending = null;
         for (var i = start; i < end; i++)
@@ -181,7 +181,7 @@ internal sealed partial class TierWriter(TierSet tiers, IFleetCoordinator fleet,
             }
 
             // A store too small for the value gets a delete instead: its older value must not shadow this one.
-            var write = tiers.Admits(store, allowed, payloadLength)
+            var write = tiers.Admits(store, allowed, frame.Length)
                 ? store.SetAsync(key.StorageId, frame, ttl, cancellationToken)
                 : store.DeleteOrUnsettleAsync(key.StorageId, cancellationToken) is var delete && delete.IsCompletedSuccessfully
                     ? new ValueTask<bool>(true)
@@ -340,7 +340,7 @@ internal sealed partial class TierWriter(TierSet tiers, IFleetCoordinator fleet,
     private void WriteMemory<T>(CacheKey key, T value, in PreparedEntry entry)
     {
         var policy = entry.Policy;
-        if (tiers.MemoryFor(policy.Tiers, entry.PayloadLength) is { } memory)
+        if (tiers.MemoryFor(policy.Tiers, MemoryCacheStore.EntrySize(key, entry.PayloadLength, policy.Tags)) is { } memory)
         {
             memory.Set(key, value, entry.PayloadLength, policy.Ttl, policy.Retain, policy.RefreshAfter, policy.Tags);
         }

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 
 namespace CachedMethods.Internal;
@@ -5,9 +6,10 @@ namespace CachedMethods.Internal;
 /// <summary>
 /// Runs a factory on a miss and stores its result: with fail-safe, a failing or slow factory yields
 /// the stale value at hand (soft timeout); every wait is bounded by the hard timeout; a factory that
-/// outlives its caller finishes in the background and still stores its result.
+/// outlives its caller finishes in the background and still stores its result. Every run is counted
+/// for its method when it ends (and timed, when the <c>cachedmethods.factory.duration</c> histogram is listened to).
 /// </summary>
-internal sealed class FactoryRunner(TierWriter writer, TimeProvider time, ILogger logger)
+internal sealed class FactoryRunner(TierWriter writer, MethodRegistry methods, KeyValuePair<string, object?> nameTag, TimeProvider time, ILogger logger)
 {
     public async ValueTask<T> RunAsync<TState, T>(MissWork<TState, T> work, CancellationToken cancellationToken)
     {
@@ -17,6 +19,8 @@ internal sealed class FactoryRunner(TierWriter writer, TimeProvider time, ILogge
         var failSafe = policy.Retain > TimeSpan.Zero && stale.HasStale;
         // Stamped at the start (issue 9, case 7): a delete or invalidation the computation overlaps voids its result.
         var startedAt = writer.Now();
+        var run = new FactoryRun(methods.For(key), nameTag);
+        using var activity = CacheTracing.StartFactory(run.Method.Name);
         Task<T> running;
         try
         {
@@ -24,13 +28,14 @@ internal sealed class FactoryRunner(TierWriter writer, TimeProvider time, ILogge
             if (pending.IsCompletedSuccessfully)
             {
                 var ready = pending.Result;
+                run.Ended(activity, failed: false);
                 await StoreAsync(key, ready, policy, startedAt, work.Lease?.Token).ConfigureAwait(false);
                 return ready;
             }
 
             running = pending.AsTask();
         }
-        catch (Exception ex) when (failSafe && !cancellationToken.IsCancellationRequested)
+        catch (Exception ex) when (run.Ended(activity, failed: true) && failSafe && !cancellationToken.IsCancellationRequested)
         {
             Log.FailSafeUsed(logger, key.StorageId, ex.GetType().Name, ex);
             return stale.Value;
@@ -42,9 +47,10 @@ internal sealed class FactoryRunner(TierWriter writer, TimeProvider time, ILogge
             var timer = Task.Delay(wait, time, CancellationToken.None);
             if (await Task.WhenAny(running, timer).ConfigureAwait(false) != running)
             {
+                CacheTracing.End(activity, "timeout", failed: !failSafe);
                 // The lease goes with the background computation: renewed until it stores, then released.
                 work.Lease?.HandOver();
-                _ = StoreWhenDoneAsync(key, running, policy, startedAt, work.Lease);
+                _ = StoreWhenDoneAsync(key, running, policy, startedAt, work.Lease, run);
                 if (failSafe)
                 {
                     Log.FailSafeTimeout(logger, key.StorageId, wait.TotalMilliseconds);
@@ -61,8 +67,9 @@ internal sealed class FactoryRunner(TierWriter writer, TimeProvider time, ILogge
         try
         {
             value = await running.ConfigureAwait(false);
+            run.Ended(activity, failed: false);
         }
-        catch (Exception ex) when (failSafe && !(ex is OperationCanceledException && cancellationToken.IsCancellationRequested))
+        catch (Exception ex) when (run.Ended(activity, failed: true) && failSafe && !(ex is OperationCanceledException && cancellationToken.IsCancellationRequested))
         {
             Log.FailSafeUsed(logger, key.StorageId, ex.GetType().Name, ex);
             return stale.Value;
@@ -92,7 +99,19 @@ internal sealed class FactoryRunner(TierWriter writer, TimeProvider time, ILogge
     public T Run<TState, T>(CacheKey key, TState state, Func<TState, T> factory, in EntryPolicy policy)
     {
         var startedAt = writer.Now();
-        var value = factory(state);
+        var run = new FactoryRun(methods.For(key), nameTag);
+        using var activity = CacheTracing.StartFactory(run.Method.Name);
+        T value;
+        try
+        {
+            value = factory(state);
+            run.Ended(activity, failed: false);
+        }
+        catch (Exception) when (run.Ended(activity, failed: true))
+        {
+            throw;
+        }
+
         if (writer.Prepare(key, value, policy, throwIfUnserializable: false, startedAt) is { } entry)
         {
             writer.Write(key, value, entry);
@@ -108,14 +127,15 @@ internal sealed class FactoryRunner(TierWriter writer, TimeProvider time, ILogge
         return soft > TimeSpan.Zero && (policy.HardTimeout <= TimeSpan.Zero || soft < policy.HardTimeout) ? soft : policy.HardTimeout;
     }
 
-    private async Task StoreWhenDoneAsync<T>(CacheKey key, Task<T> running, EntryPolicy policy, long startedAt, FleetLease? lease)
+    private async Task StoreWhenDoneAsync<T>(CacheKey key, Task<T> running, EntryPolicy policy, long startedAt, FleetLease? lease, FactoryRun run)
     {
         try
         {
             var value = await running.ConfigureAwait(false);
+            run.Ended(null, failed: false);
             await StoreAsync(key, value, policy, startedAt, lease?.Token).ConfigureAwait(false);
         }
-        catch (Exception ex)
+        catch (Exception ex) when (run.Ended(null, failed: true))
         {
             Log.BackgroundFactoryFailed(logger, key.StorageId, ex);
         }
@@ -125,6 +145,35 @@ internal sealed class FactoryRunner(TierWriter writer, TimeProvider time, ILogge
             {
                 await lease.DisposeAsync().ConfigureAwait(false);
             }
+        }
+    }
+
+    /// <summary>One factory run of one method, counted once when it ends.</summary>
+    private sealed class FactoryRun(MethodCounters method, KeyValuePair<string, object?> nameTag)
+    {
+        private readonly long _started = Stopwatch.GetTimestamp();
+        private int _ended;
+
+        public MethodCounters Method => method;
+
+        /// <summary>Counts the run's end the first time it is called; always <see langword="true"/>, for use in an exception filter.</summary>
+        public bool Ended(Activity? activity, bool failed)
+        {
+            if (Interlocked.Exchange(ref _ended, 1) != 0)
+            {
+                return true;
+            }
+
+            method.CountFactoryRun(failed);
+            CacheTracing.End(activity, failed ? "error" : "success", failed);
+            if (CacheMetrics.FactoryDuration.Enabled)
+            {
+                CacheMetrics.FactoryDuration.Record(
+                    CacheMetrics.SecondsSince(_started), nameTag,
+                    CacheMetrics.Tag(CacheMetrics.MethodTag, method.Name), CacheMetrics.Tag(CacheMetrics.OutcomeTag, failed ? "error" : "success"));
+            }
+
+            return true;
         }
     }
 }

@@ -51,6 +51,7 @@ internal sealed partial class RedisFleetCoordinator
             var attempt = await TryAcquireLockAsync(storageId, cancellationToken).ConfigureAwait(false);
             if (attempt.Outcome == LockOutcome.Unavailable)
             {
+                FleetMetrics.Computation(_nameTag, FleetMetrics.Unavailable);
                 try
                 {
                     return await work.ComputeAsync(cancellationToken).ConfigureAwait(false);
@@ -69,10 +70,13 @@ internal sealed partial class RedisFleetCoordinator
 
             var waited = _time.GetElapsedTime(started);
             var bound = TimeSpan.FromTicks(Math.Min(Math.Min(soft.Ticks, hard.Ticks), (deadline - _time.GetUtcNow()).Ticks + waited.Ticks));
+            var wait = FleetMetrics.StartLockWait();
             await WaitForReleaseAsync(storageId, bound - waited, cancellationToken).ConfigureAwait(false);
+            wait.End(_nameTag, timedOut: _time.GetElapsedTime(started) >= bound);
             var result = await work.ReadStoredAsync(work.Policy.Tiers, cancellationToken).ConfigureAwait(false);
             if (result.Found)
             {
+                FleetMetrics.Computation(_nameTag, FleetMetrics.Peer);
                 return result.Value;
             }
 
@@ -91,6 +95,7 @@ internal sealed partial class RedisFleetCoordinator
 
             if (_time.GetUtcNow() >= deadline)
             {
+                FleetMetrics.Computation(_nameTag, FleetMetrics.WaitTimeout);
                 Log.LockWaitExceeded(_logger, storageId, (int)_lockWait.TotalSeconds);
                 return await work.ComputeAsync(cancellationToken).ConfigureAwait(false);
             }
@@ -106,6 +111,7 @@ internal sealed partial class RedisFleetCoordinator
         {
             // The previous holder may have stored the value between our read and our lock.
             var stored = await work.ReadStoredAsync(work.Policy.Tiers & ~CacheTiers.Persistent, cancellationToken).ConfigureAwait(false);
+            FleetMetrics.Computation(_nameTag, stored.Found ? FleetMetrics.Peer : FleetMetrics.Computed);
             return stored.Found ? stored.Value : await (work with { Lease = lease }).ComputeAsync(cancellationToken).ConfigureAwait(false);
         }
         finally

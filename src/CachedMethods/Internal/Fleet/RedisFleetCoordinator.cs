@@ -17,6 +17,7 @@ internal sealed partial class RedisFleetCoordinator : IFleetCoordinator
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly bool _coherence;
+    private readonly KeyValuePair<string, object?> _nameTag;
     private readonly TimeSpan _lockExpiry;
     private readonly TimeSpan _lockWait;
     private readonly ConcurrentDictionary<string, TaskCompletionSource> _releaseWaiters = new(StringComparer.Ordinal);
@@ -29,6 +30,7 @@ internal sealed partial class RedisFleetCoordinator : IFleetCoordinator
         _time = options.TimeProvider;
         _logger = logger;
         _coherence = options.Coherence;
+        _nameTag = CacheMetrics.Tag(CacheMetrics.CacheNameTag, options.CacheName);
         _lockExpiry = TimeSpan.FromSeconds(options.LockExpirySeconds);
         _lockWait = TimeSpan.FromSeconds(options.LockWaitTimeoutSeconds);
         Tags = new TagClock(memory, _time);
@@ -50,16 +52,24 @@ internal sealed partial class RedisFleetCoordinator : IFleetCoordinator
 
     public async ValueTask<bool> IsInvalidatedAsync(EnvelopeContent content, CancellationToken cancellationToken)
     {
+        // Every unknown tag is asked at once: the reads are pipelined on one connection, so an entry with
+        // many tags costs one round trip, not one per tag (issue 14, item 4). One GET per tag, not an MGET,
+        // because a cluster keeps tag records in different slots.
+        List<(string Tag, ValueTask<long?> Read)>? reads = null;
         foreach (var tag in content.Tags)
         {
             if (!Tags.IsKnown(tag))
             {
-                var at = await _guard.RunAsync((_coordinator, tag), static (s, ct) => ReadTagTimeAsync(s._coordinator, s.tag, ct), null, "read tag time", cancellationToken).ConfigureAwait(false);
-                if (at is { } known)
-                {
-                    // Kept until a Tag message updates it, a reconnect clears it, or it is older than TagClock.Freshness. A failed read is not kept.
-                    Tags.Learn(tag, known);
-                }
+                (reads ??= new(content.Tags.Count)).Add((tag, _guard.RunAsync((_coordinator, tag), static (s, ct) => ReadTagTimeAsync(s._coordinator, s.tag, ct), null, "read tag time", cancellationToken)));
+            }
+        }
+
+        foreach (var (tag, read) in reads ?? [])
+        {
+            if (await read.ConfigureAwait(false) is { } known)
+            {
+                // Kept until a Tag message updates it, a reconnect clears it, or it is older than TagClock.Freshness. A failed read is not kept.
+                Tags.Learn(tag, known);
             }
         }
 
@@ -80,6 +90,9 @@ internal sealed partial class RedisFleetCoordinator : IFleetCoordinator
             return ValueTask.CompletedTask;
         }
 
+        // Stamped with its sending time, so a receiver can measure the lag (Tag messages carry theirs already).
+        message = message.At == 0 ? message with { At = _time.GetUtcNow().ToUnixTimeMilliseconds() } : message;
+        FleetMetrics.Sent(_nameTag, message.Kind);
         var publish = _guard.RunAsync((_coordinator, message), static (s, _) => GuardedStore.Completed(s._coordinator.PublishAsync(s.message)), false, "publish", CancellationToken.None);
         return publish.IsCompletedSuccessfully ? ValueTask.CompletedTask : new ValueTask(publish.AsTask());
     }
@@ -110,6 +123,11 @@ internal sealed partial class RedisFleetCoordinator : IFleetCoordinator
 
     private void OnMessage(CoherenceMessage message)
     {
+        if (message.Kind != CoherenceKind.Reconnected)
+        {
+            FleetMetrics.Received(_nameTag, message, _time);
+        }
+
         switch (message.Kind)
         {
             case CoherenceKind.Remove when KeyHash.TryParse(message.Value, out var hash):

@@ -24,6 +24,9 @@ internal sealed class CallGuard(string name, TimeSpan timeout, TimeProvider time
 
     public TierCounters Counters { get; } = new();
 
+    /// <summary>Whether repeated failures have opened the circuit, so calls are skipped until a probe succeeds.</summary>
+    public bool IsCircuitOpen => _circuit.IsOpen;
+
     /// <summary>Reachable and not shut off by the circuit: what the health properties report.</summary>
     public bool IsUsable => isAvailable() && !_circuit.IsOpen;
 
@@ -114,7 +117,15 @@ internal sealed class CallGuard(string name, TimeSpan timeout, TimeProvider time
 
     private void Failed(Exception exception, string operation, bool probe)
     {
-        Counters.Error();
+        if (exception is TimeoutException)
+        {
+            Counters.Timeout();
+        }
+        else
+        {
+            Counters.Error();
+        }
+
         Log.StoreFailed(logger, name, operation, exception is TimeoutException ? "timed out" : exception.GetType().Name, exception);
         if (_circuit.OnFailure(probe))
         {

@@ -14,11 +14,18 @@ internal sealed class GuardedStore
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
     private readonly CancellationTokenSource _stopping = new();
+    private readonly bool _oneBudgetPerCall;
     private int _settling;
 
-    public GuardedStore(ICacheStore store, TimeSpan timeout, TimeProvider time, ILogger logger)
+    /// <param name="store">The store.</param>
+    /// <param name="timeout">The bound of one call.</param>
+    /// <param name="time">The clock.</param>
+    /// <param name="logger">Where failures are logged.</param>
+    /// <param name="oneBudgetPerCall">Whether the operations of one miss share one timeout (<see cref="CallBudget"/>).</param>
+    public GuardedStore(ICacheStore store, TimeSpan timeout, TimeProvider time, ILogger logger, bool oneBudgetPerCall = false)
     {
         Store = store;
+        _oneBudgetPerCall = oneBudgetPerCall;
         _logger = logger;
         _time = time;
         Guard = new CallGuard(store.Name, timeout, time, logger, () => store.IsAvailable, store.BoundsOwnCalls);
@@ -42,13 +49,17 @@ internal sealed class GuardedStore
         CanRunSynchronously ? Guard.Run((Store, storageId), static s => s.Store.Get(s.storageId), null, "get") : null;
 
     public ValueTask<byte[]?> GetAsync(string storageId, CancellationToken cancellationToken) =>
-        Guard.RunAsync((Store, storageId), static (s, ct) => s.Store.GetAsync(s.storageId, ct), null, "get", cancellationToken);
+        BudgetSpent(out var bound)
+            ? new ValueTask<byte[]?>((byte[]?)null)
+            : Guard.RunAsync((Store, storageId), static (s, ct) => s.Store.GetAsync(s.storageId, ct), null, "get", cancellationToken, bound);
 
     public bool Set(string storageId, ReadOnlyMemory<byte> envelope, TimeSpan timeToLive) =>
         Guard.Run((Store, storageId, envelope, timeToLive), static s => { s.Store.Set(s.storageId, s.envelope, s.timeToLive); return true; }, false, "set");
 
     public ValueTask<bool> SetAsync(string storageId, ReadOnlyMemory<byte> envelope, TimeSpan timeToLive, CancellationToken cancellationToken) =>
-        Guard.RunAsync((Store, storageId, envelope, timeToLive), static (s, ct) => Completed(s.Store.SetAsync(s.storageId, s.envelope, s.timeToLive, ct)), false, "set", cancellationToken);
+        BudgetSpent(out var bound)
+            ? new ValueTask<bool>(false)
+            : Guard.RunAsync((Store, storageId, envelope, timeToLive), static (s, ct) => Completed(s.Store.SetAsync(s.storageId, s.envelope, s.timeToLive, ct)), false, "set", cancellationToken, bound);
 
     public bool Delete(string storageId) =>
         Guard.Run((Store, storageId), static s => s.Store.Delete(s.storageId), false, "delete");
@@ -59,7 +70,9 @@ internal sealed class GuardedStore
     /// <summary>A delete whose failure, unlike absence, leaves the key unsettled: 1 removed, 0 absent, -1 failed.</summary>
     public async ValueTask<bool> DeleteOrUnsettleAsync(string storageId, CancellationToken cancellationToken)
     {
-        var outcome = await Guard.RunAsync((Store, storageId), static async (s, ct) => await s.Store.DeleteAsync(s.storageId, ct).ConfigureAwait(false) ? 1 : 0, -1, "delete", cancellationToken).ConfigureAwait(false);
+        var outcome = BudgetSpent(out var bound)
+            ? -1
+            : await Guard.RunAsync((Store, storageId), static async (s, ct) => await s.Store.DeleteAsync(s.storageId, ct).ConfigureAwait(false) ? 1 : 0, -1, "delete", cancellationToken, bound).ConfigureAwait(false);
         if (outcome < 0)
         {
             Unsettle(storageId);
@@ -188,6 +201,28 @@ internal sealed class GuardedStore
                 StartSettling();
             }
         }
+    }
+
+    /// <summary>
+    /// Whether this call's budget in this store is spent (then the operation is not started, and counted as
+    /// timed out, like a call that ran out of time); else the bound of the operation (<see langword="default"/>: the store's timeout).
+    /// </summary>
+    private bool BudgetSpent(out TimeSpan bound)
+    {
+        bound = default;
+        if (!_oneBudgetPerCall || CallBudget.Current is not { } budget)
+        {
+            return false;
+        }
+
+        bound = budget.Remaining(this, Guard.Timeout);
+        if (bound > TimeSpan.Zero)
+        {
+            return false;
+        }
+
+        Counters.Timeout();
+        return true;
     }
 
     /// <summary>Turns a result-less call into one with a result, without a state machine when it completed at once.</summary>
