@@ -91,7 +91,8 @@ internal sealed partial class RedisFleetCoordinator : IFleetCoordinator
         }
 
         // Stamped with its sending time, so a receiver can measure the lag (Tag messages carry theirs already).
-        message = message.At == 0 ? message with { At = _time.GetUtcNow().ToUnixTimeMilliseconds() } : message;
+        // Not a Clear: its time is the clear horizon, and none (0) is a clear that leaves copies below Redis valid.
+        message = message.At == 0 && message.Kind != CoherenceKind.Clear ? message with { At = _time.GetUtcNow().ToUnixTimeMilliseconds() } : message;
         FleetMetrics.Sent(_nameTag, message.Kind);
         var publish = _guard.RunAsync((_coordinator, message), static (s, _) => GuardedStore.Completed(s._coordinator.PublishAsync(s.message)), false, "publish", CancellationToken.None);
         return publish.IsCompletedSuccessfully ? ValueTask.CompletedTask : new ValueTask(publish.AsTask());
