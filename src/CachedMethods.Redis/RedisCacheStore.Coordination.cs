@@ -56,9 +56,12 @@ public sealed partial class RedisCacheStore
     public async ValueTask<string?> TryAcquireLockAsync(string storageId, TimeSpan expiry, CancellationToken cancellationToken)
     {
         var token = Guid.NewGuid().ToString("N");
-        var taken = await _database.StringSetAsync(LockKey(storageId), token, Expiry(expiry), When.NotExists).WaitAsync(cancellationToken);
-        return taken ? token : null;
+        return await TryAcquireLockAsync(storageId, token, expiry, cancellationToken) ? token : null;
     }
+
+    /// <inheritdoc/>
+    public async ValueTask<bool> TryAcquireLockAsync(string storageId, string token, TimeSpan expiry, CancellationToken cancellationToken) =>
+        await _database.StringSetAsync(LockKey(storageId), token, Expiry(expiry), When.NotExists).WaitAsync(cancellationToken);
 
     /// <inheritdoc/>
     public async ValueTask<bool> RenewLockAsync(string storageId, string token, TimeSpan expiry)
@@ -68,10 +71,13 @@ public sealed partial class RedisCacheStore
     }
 
     /// <inheritdoc/>
+    /// <remarks>Publishes <see cref="CoherenceKind.Released"/> only when the token still owned the lock: a holder that lost it wakes nobody.</remarks>
     public async ValueTask ReleaseLockAsync(string storageId, string token)
     {
-        await _database.ScriptEvaluateAsync(ReleaseScript, [LockKey(storageId)], [token]);
-        await PublishAsync(new CoherenceMessage(CoherenceKind.Released, storageId));
+        if ((long)await _database.ScriptEvaluateAsync(ReleaseScript, [LockKey(storageId)], [token]) == 1)
+        {
+            await PublishAsync(new CoherenceMessage(CoherenceKind.Released, storageId));
+        }
     }
 
     /// <inheritdoc/>
@@ -99,7 +105,7 @@ public sealed partial class RedisCacheStore
             : null;
     }
 
-    private RedisKey LockKey(string storageId) => Key("lock:" + storageId);
+    private RedisKey LockKey(string storageId) => Key(storageId).Append(":lock");
 
     // Tags are user text: hashed, so that no tag value appears in a key listing.
     private RedisKey TagKey(string tag) => Key("tag:" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(tag))));

@@ -21,7 +21,7 @@ namespace CachedMethods.Redis;
 /// <see cref="RedisSettings.OperationTimeoutMs"/> fails with a <see cref="RedisTimeoutException"/>.
 /// </para>
 /// </remarks>
-public sealed partial class RedisCacheStore : ICacheStore, ICacheCoordinator
+public sealed partial class RedisCacheStore : ICacheStore
 {
     private readonly IConnectionMultiplexer _connection;
     private readonly IDatabase _database;
@@ -78,7 +78,7 @@ public sealed partial class RedisCacheStore : ICacheStore, ICacheCoordinator
         _database = connection.GetDatabase(database);
         _logger = logger ?? NullLogger.Instance;
         _ownsConnection = ownsConnection;
-        _clearer = new RedisPrefixClearer(connection, _database, keyPrefix, _logger);
+        _clearer = new RedisPrefixClearer(connection, _database, keyPrefix, HorizonKey, _logger);
         _connection.ConnectionFailed += OnConnectionFailed;
         _connection.ConnectionRestored += OnConnectionRestored;
         _connection.ErrorMessage += OnErrorMessage;
@@ -199,7 +199,8 @@ public sealed partial class RedisCacheStore : ICacheStore, ICacheCoordinator
     private RedisKey Key(string storageId)
     {
         ArgumentException.ThrowIfNullOrEmpty(storageId);
-        return (RedisKey)(_keyPrefix + storageId);
+        // The id is the hash tag: its lock and removal record land in its slot (Cluster), so one script sees all three.
+        return (RedisKey)string.Concat(_keyPrefix, "{", storageId, "}");
     }
 
     // Redis refuses PX 0, which a positive TTL under a millisecond would round to.

@@ -33,7 +33,7 @@ public sealed partial class CacheManager
     {
         ArgumentNullException.ThrowIfNull(key);
         return _tiers.Any && _writer.Prepare(key, value, EntryPolicy.Of(options ?? _defaultEntryOptions, Options), throwIfUnserializable: true) is { } entry
-            ? _writer.WriteAsync(key, value, entry, cancellationToken)
+            ? IgnoreOutcome(_writer.WriteAsync(key, value, entry, cancellationToken))
             : ValueTask.CompletedTask;
     }
 
@@ -112,9 +112,13 @@ public sealed partial class CacheManager
         return InvalidateDigestAsync(PrefixTags.TagOf(prefix), cancellationToken);
     }
 
+    // A set is never refused (it carries no start stamp and no lock): its outcome says nothing new.
+    private static async ValueTask IgnoreOutcome(ValueTask<bool> write) => await write.ConfigureAwait(false);
+
     // Tags are kept and sent only as digests (TagDigest): the text given here never leaves the process.
+    // Stamped on the fleet clock, like the entries it invalidates.
     private ValueTask InvalidateDigestAsync(string digest, CancellationToken cancellationToken) =>
-        _fleet.InvalidateTagAsync(digest, _time.GetUtcNow(), cancellationToken);
+        _fleet.InvalidateTagAsync(digest, DateTimeOffset.FromUnixTimeMilliseconds(_fleet.Clock.Now()), cancellationToken);
 
     private CacheEntryOptions EntryOptions(TimeSpan? ttl) =>
         ttl is null ? _defaultEntryOptions : new CacheEntryOptions { Ttl = ttl };

@@ -65,8 +65,8 @@ public sealed partial class CacheManager : IAsyncDisposable, IDisposable
         _memory = _tiers.Memory;
         _fleet = _tiers.Redis is { Store: ICacheCoordinator coordinator } redis
             ? new RedisFleetCoordinator(coordinator, redis.Guard, _memory, options, _logger)
-            : new LocalFleetCoordinator(_memory);
-        _writer = new TierWriter(_tiers, _fleet, serializer, _time, _logger);
+            : new LocalFleetCoordinator(_memory, _time);
+        _writer = new TierWriter(_tiers, _fleet, serializer, _time, _logger, options.DefaultTtl + TimeSpan.FromSeconds(options.FailSafeMaxStalenessSeconds));
         _reader = new TierReader(_tiers, _writer, _fleet, serializer, _time, _logger);
         _runner = new FactoryRunner(_writer, _methods, _nameTag, _time, _logger);
         _refresh = new RefreshScheduler(_fleet, _memory, _logger);

@@ -1,6 +1,7 @@
 // Usage: CachedMethods.FleetWorker <redis-url> <key-prefix> <disk-path> <lock-expiry-seconds>
 // Commands (one per line): get K | mem K | set K V | del K | tagset K TAG V | tag TAG | prefix P |
-//                          compute K CALLERS FACTORY_MS | quit
+//                          compute K CALLERS FACTORY_MS | computex K CALLERS FACTORY_MS SOFT_MS HARD_MS |
+//                          stale K V (a value already past its TTL, kept for fail-safe) | quit
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
@@ -64,7 +65,19 @@ async Task<string> RunAsync(string[] words)
             await cache.InvalidatePrefixAsync(prefix);
             return "OK";
         case ["compute", var key, var callers, var factoryMs]:
-            return await ComputeAsync(key, int.Parse(callers, CultureInfo.InvariantCulture), int.Parse(factoryMs, CultureInfo.InvariantCulture));
+            return await ComputeAsync(key, int.Parse(callers, CultureInfo.InvariantCulture), int.Parse(factoryMs, CultureInfo.InvariantCulture), new CacheEntryOptions { DistributedSingleFlight = true, Ttl = TimeSpan.FromMinutes(10) });
+        case ["computex", var key, var callers, var factoryMs, var softMs, var hardMs]:
+            return await ComputeAsync(key, int.Parse(callers, CultureInfo.InvariantCulture), int.Parse(factoryMs, CultureInfo.InvariantCulture), new CacheEntryOptions
+            {
+                DistributedSingleFlight = true,
+                Ttl = TimeSpan.FromMinutes(10),
+                FailSafeMaxStaleness = TimeSpan.FromMinutes(10),
+                SoftTimeout = TimeSpan.FromMilliseconds(int.Parse(softMs, CultureInfo.InvariantCulture)),
+                HardTimeout = TimeSpan.FromMilliseconds(int.Parse(hardMs, CultureInfo.InvariantCulture)),
+            });
+        case ["stale", var key, var value]:
+            await cache.SetAsync(CacheKey.FromString(key), value, new CacheEntryOptions { Ttl = TimeSpan.FromMilliseconds(1), FailSafeMaxStaleness = TimeSpan.FromMinutes(10) });
+            return "OK";
         case ["quit"]:
             return "BYE";
         default:
@@ -72,26 +85,36 @@ async Task<string> RunAsync(string[] words)
     }
 }
 
-async Task<string> ComputeAsync(string key, int callers, int factoryMs)
+async Task<string> ComputeAsync(string key, int callers, int factoryMs, CacheEntryOptions entry)
 {
-    var entry = new CacheEntryOptions { DistributedSingleFlight = true, Ttl = TimeSpan.FromMinutes(10) };
+    var timeouts = 0;
     var waits = new ConcurrentBag<double>();
     var start = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
     var calls = Enumerable.Range(0, callers).Select(async _ =>
     {
         await start.Task;
         var clock = Stopwatch.StartNew();
-        var value = await cache.GetOrCreateAsync(key, async ct =>
+        try
         {
-            // Counted in Redis itself, so the test sees every factory run of the whole fleet.
-            await counter.GetDatabase().StringIncrementAsync(args[1] + "factory-runs:" + key);
-            await Task.Delay(factoryMs, ct);
-            return $"{self}-{Guid.NewGuid():N}";
-        }, entry);
-        waits.Add(clock.Elapsed.TotalMilliseconds);
-        return value;
+            var value = await cache.GetOrCreateAsync(key, async ct =>
+            {
+                // Counted in Redis itself, so the test sees every factory run of the whole fleet.
+                // Outside the cache's prefix: a clear must not wipe the count.
+                await counter.GetDatabase().StringIncrementAsync("runs:" + args[1] + key);
+                await Task.Delay(factoryMs, ct);
+                return $"{self}-{Guid.NewGuid():N}";
+            }, entry);
+            waits.Add(clock.Elapsed.TotalMilliseconds);
+            return value;
+        }
+        catch (TimeoutException)
+        {
+            waits.Add(clock.Elapsed.TotalMilliseconds);
+            Interlocked.Increment(ref timeouts);
+            return null;
+        }
     }).ToArray();
     start.SetResult();
-    var values = await Task.WhenAll(calls);
-    return string.Create(CultureInfo.InvariantCulture, $"DONE distinct={values.Distinct().Count()} value={values[0]} maxwait={waits.Max():F0}");
+    var values = (await Task.WhenAll(calls)).OfType<string>().ToArray();
+    return string.Create(CultureInfo.InvariantCulture, $"DONE distinct={values.Distinct().Count()} value={values.FirstOrDefault() ?? "-"} timeouts={timeouts} maxwait={waits.Max():F0}");
 }

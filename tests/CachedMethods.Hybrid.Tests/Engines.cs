@@ -40,13 +40,13 @@ internal sealed class Engines(RedisFixture redis) : IAsyncDisposable
     public async Task<TimeSpan?> RedisTimeToLiveAsync(string key)
     {
         await using var connection = await ConnectionMultiplexer.ConnectAsync($"{redis.Host}:{redis.Port}");
-        return await connection.GetDatabase().KeyTimeToLiveAsync(Prefix + CacheKey.FromString(key).StorageId);
+        return await connection.GetDatabase().KeyTimeToLiveAsync(Prefix + "{" + CacheKey.FromString(key).StorageId + "}");
     }
 
     public async Task<bool> InRedisAsync(string key)
     {
         await using var connection = await ConnectionMultiplexer.ConnectAsync($"{redis.Host}:{redis.Port}");
-        return await connection.GetDatabase().KeyExistsAsync(Prefix + CacheKey.FromString(key).StorageId);
+        return await connection.GetDatabase().KeyExistsAsync(Prefix + "{" + CacheKey.FromString(key).StorageId + "}");
     }
 
     public async ValueTask DisposeAsync()

@@ -4,7 +4,7 @@ using System.Threading.Channels;
 namespace CachedMethods.IntegrationTests;
 
 /// <summary>A long-lived worker process (tests/CachedMethods.FleetWorker) driven line by line over stdin and stdout.</summary>
-internal sealed class FleetProcess : IAsyncDisposable
+public sealed class FleetProcess : IAsyncDisposable
 {
     private readonly Process _process;
     private readonly Channel<string> _lines = Channel.CreateUnbounded<string>();
@@ -71,6 +71,13 @@ internal sealed class FleetProcess : IAsyncDisposable
     {
         await SendAsync(command);
         return await ReadLineAsync(limit ?? TimeSpan.FromMinutes(1));
+    }
+
+    /// <summary>Freezes (<c>STOP</c>) or resumes (<c>CONT</c>) the process, as a long GC pause or a stopped VM would.</summary>
+    public async Task SignalAsync(string signal)
+    {
+        using var kill = Process.Start("kill", ["-" + signal, _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])!;
+        await kill.WaitForExitAsync();
     }
 
     public async Task KillAsync()

@@ -1,38 +1,11 @@
-using CachedMethods.Redis;
-using CachedMethods.TestSupport;
-using StackExchange.Redis;
 using Xunit;
 using Xunit.Abstractions;
 
 namespace CachedMethods.IntegrationTests;
 
 /// <summary>Several real processes against one real redis-server: single-flight, coherence, invalidation.</summary>
-public sealed class FleetTests(ITestOutputHelper output) : IAsyncLifetime
+public sealed class FleetTests(ITestOutputHelper output) : FleetTestBase
 {
-    private readonly List<string> _folders = [];
-    private readonly List<FleetProcess> _workers = [];
-    private readonly string _prefix = $"fleet:{Guid.NewGuid():N}:";
-    private RedisServer _server = null!;
-    private ConnectionMultiplexer _redis = null!;
-
-    public async Task InitializeAsync()
-    {
-        _server = await RedisServer.StartNewAsync();
-        _redis = await ConnectionMultiplexer.ConnectAsync($"127.0.0.1:{_server.Port},abortConnect=false");
-    }
-
-    public async Task DisposeAsync()
-    {
-        foreach (var worker in _workers)
-        {
-            await worker.DisposeAsync();
-        }
-
-        await _redis.DisposeAsync();
-        await _server.DisposeAsync();
-        _folders.ForEach(TestEnvironment.DeleteFolder);
-    }
-
     [Fact]
     public async Task Eight_processes_with_fifty_callers_each_run_the_factory_once_and_share_its_value()
     {
@@ -52,7 +25,7 @@ public sealed class FleetTests(ITestOutputHelper output) : IAsyncLifetime
 
         var values = replies.Select(r => Field(r, "value")).Distinct().ToArray();
         Assert.Single(values);
-        Assert.Equal(1, (long)await _redis.GetDatabase().StringGetAsync(_prefix + "factory-runs:stampede"));
+        Assert.Equal(1, (long)await _redis.GetDatabase().StringGetAsync(RunsKey("stampede")));
         output.WriteLine($"8 processes x 50 callers: 1 factory run; longest wait {replies.Max(r => double.Parse(Field(r, "maxwait"), System.Globalization.CultureInfo.InvariantCulture))} ms (factory 1500 ms)");
     }
 
@@ -61,13 +34,13 @@ public sealed class FleetTests(ITestOutputHelper output) : IAsyncLifetime
     {
         var holder = await StartWorkerAsync(lockExpirySeconds: 2);
         var waiter = await StartWorkerAsync(lockExpirySeconds: 2);
-        var lockKey = _prefix + "lock:" + CacheKey.FromString("slow-page").StorageId;
+        var lockKey = RedisKey("slow-page", ":lock");
 
         await holder.SendAsync("compute slow-page 1 600000");
         await Eventually.TrueAsync(() => _redis.GetDatabase().KeyExists(lockKey), "the first worker to take the lock");
         // The assertion counts factory runs, so wait for the holder's run to be counted, not only for its lock:
         // on a busy machine the lock exists well before the factory starts.
-        var runs = _prefix + "factory-runs:slow-page";
+        var runs = RunsKey("slow-page");
         await Eventually.TrueAsync(() => (long)_redis.GetDatabase().StringGet(runs) == 1, "the holder's factory run to be counted");
         await waiter.SendAsync("compute slow-page 5 200");
         await holder.KillAsync();
@@ -141,7 +114,7 @@ public sealed class FleetTests(ITestOutputHelper output) : IAsyncLifetime
         Assert.Equal("MISS", await other.AskAsync("get page-1"));
         Assert.Equal("HIT text 9", await other.AskAsync("get page-9"));
         // Read as a miss below memory, the entry was deleted there too.
-        Assert.False(await _redis.GetDatabase().KeyExistsAsync(_prefix + CacheKey.FromString("page-1").StorageId));
+        Assert.False(await _redis.GetDatabase().KeyExistsAsync(RedisKey("page-1")));
     }
 
     [Fact]
@@ -163,58 +136,4 @@ public sealed class FleetTests(ITestOutputHelper output) : IAsyncLifetime
         Assert.Equal("HIT p2", await other.AskAsync("get doc:2:page"));
         Assert.False((await cache.GetAsync<string>("doc:1:meta")).HasValue);
     }
-
-    private async Task<FleetProcess> StartWorkerAsync(int lockExpirySeconds = 30)
-    {
-        var worker = await FleetProcess.StartAsync(_server.Url, _prefix, NewFolder(), lockExpirySeconds);
-        lock (_workers)
-        {
-            _workers.Add(worker);
-        }
-
-        return worker;
-    }
-
-    private async Task<CacheManager> StartCacheAsync()
-    {
-        var options = new CacheOptions { DiskCachePath = NewFolder() }.UseRedis();
-        options.Redis.Url = _server.Url;
-        options.Redis.KeyPrefix = _prefix;
-        options.Redis.OperationTimeoutMs = 2000;
-        var cache = new CacheManager(options);
-        await Eventually.TrueAsync(() => cache.RedisStore is not null, "Redis to connect");
-        return cache;
-    }
-
-    private string NewFolder()
-    {
-        var folder = TestEnvironment.NewTempFolder("fleet");
-        lock (_folders)
-        {
-            _folders.Add(folder);
-        }
-
-        return folder;
-    }
-
-    private static async Task EventuallyAsync(FleetProcess worker, string command, string expected)
-    {
-        var last = "";
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
-        while (DateTime.UtcNow < deadline)
-        {
-            last = await worker.AskAsync(command);
-            if (last == expected)
-            {
-                return;
-            }
-
-            await Task.Delay(50);
-        }
-
-        Assert.Equal(expected, last);
-    }
-
-    private static string Field(string reply, string name) =>
-        reply.Split(' ').Single(part => part.StartsWith(name + "=", StringComparison.Ordinal))[(name.Length + 1)..];
 }

@@ -86,6 +86,28 @@ public sealed class TierEngineTests(RedisFixture redis, S3Fixture s3) : IClassFi
     }
 
     [Fact]
+    public async Task A_clear_of_memory_and_redis_in_another_process_leaves_the_disk_copy_here_valid()
+    {
+        await using var cache = await StartAsync(Options());
+        var otherOptions = Options();
+        otherOptions.DiskCachePath = TestEnvironment.NewTempFolder("other");
+        await using var other = await StartAsync(otherOptions);
+        await cache.SetAsync("kept-on-disk", new Page("on disk", 4, []));
+
+        // The clear's message reaches this process (its memory copy goes); it moves no horizon.
+        await other.ClearAsync(CacheTiers.Memory | CacheTiers.Redis);
+        await Eventually.TrueAsync(
+            () => !cache.TryGetMemory(CacheKey.FromString("kept-on-disk").Canonical, out Page _), "the clear to reach this process",
+            between: async () => await other.ClearAsync(CacheTiers.Memory | CacheTiers.Redis));
+        var found = await cache.GetAsync<Page>("kept-on-disk");
+
+        Assert.True(found.HasValue);
+        Assert.Equal("on disk", found.Value!.Text);
+        Assert.Equal(1, cache.GetStats()["disk"]!.Hits);
+        TestEnvironment.DeleteFolder(otherOptions.DiskCachePath);
+    }
+
+    [Fact]
     public async Task Clear_removes_only_this_caches_prefix()
     {
         await using var cache = await StartAsync(Options());
@@ -175,6 +197,6 @@ public sealed class TierEngineTests(RedisFixture redis, S3Fixture s3) : IClassFi
     {
         var store = (RedisCacheStore)cache.RedisStore!;
         var storageId = CacheKey.FromString(key).StorageId;
-        return await store.Connection.GetDatabase(cache.Options.Redis.Database).KeyTimeToLiveAsync(cache.Options.Redis.KeyPrefix + storageId);
+        return await store.Connection.GetDatabase(cache.Options.Redis.Database).KeyTimeToLiveAsync(store.GetRedisKey(storageId));
     }
 }

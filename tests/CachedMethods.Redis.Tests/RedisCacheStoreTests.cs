@@ -63,8 +63,8 @@ public sealed class RedisCacheStoreTests(RedisFixture redis) : IAsyncLifetime
         await store.SetAsync(Id(1), Bytes(8), TimeSpan.FromSeconds(90), CancellationToken.None);
         store.Set(Id(2), Bytes(8), TimeSpan.FromMinutes(10));
 
-        var asyncTtl = await raw.KeyTimeToLiveAsync(store.KeyPrefix + Id(1));
-        var syncTtl = await raw.KeyTimeToLiveAsync(store.KeyPrefix + Id(2));
+        var asyncTtl = await raw.KeyTimeToLiveAsync(store.GetRedisKey(Id(1)));
+        var syncTtl = await raw.KeyTimeToLiveAsync(store.GetRedisKey(Id(2)));
         Assert.NotNull(asyncTtl);
         Assert.InRange(asyncTtl.Value, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(90));
         Assert.NotNull(syncTtl);
@@ -184,8 +184,8 @@ public sealed class RedisCacheStoreTests(RedisFixture redis) : IAsyncLifetime
 
         await store.SetAsync(Id(1), Bytes(8), Hour, CancellationToken.None);
 
-        Assert.True(await store.Connection.GetDatabase(3).KeyExistsAsync(store.KeyPrefix + Id(1)));
-        Assert.False(await store.Connection.GetDatabase(0).KeyExistsAsync(store.KeyPrefix + Id(1)));
+        Assert.True(await store.Connection.GetDatabase(3).KeyExistsAsync(store.GetRedisKey(Id(1))));
+        Assert.False(await store.Connection.GetDatabase(0).KeyExistsAsync(store.GetRedisKey(Id(1))));
         Assert.Equal(1, await store.ClearAsync(CancellationToken.None));
     }
 

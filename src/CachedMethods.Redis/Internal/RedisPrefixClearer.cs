@@ -7,7 +7,8 @@ namespace CachedMethods.Redis.Internal;
 /// Removes every key under a prefix with SCAN and UNLINK, server by server. Never FLUSHDB: the
 /// database may hold other caches' and other applications' keys.
 /// </summary>
-internal sealed class RedisPrefixClearer(IConnectionMultiplexer connection, IDatabase database, string keyPrefix, ILogger logger)
+/// <remarks>The key <c>keep</c> (the clear horizon) survives: a clear moves it, and readers must never find it gone meanwhile.</remarks>
+internal sealed class RedisPrefixClearer(IConnectionMultiplexer connection, IDatabase database, string keyPrefix, RedisKey keep, ILogger logger)
 {
     /// <summary>Keys asked for per SCAN page and removed per UNLINK.</summary>
     internal const int BatchSize = 1000;
@@ -22,6 +23,11 @@ internal sealed class RedisPrefixClearer(IConnectionMultiplexer connection, IDat
             var batch = new List<object>(BatchSize);
             foreach (var key in server.Keys(database.Database, _pattern, BatchSize))
             {
+                if (key == keep)
+                {
+                    continue;
+                }
+
                 batch.Add(key);
                 if (batch.Count == BatchSize)
                 {
@@ -45,6 +51,11 @@ internal sealed class RedisPrefixClearer(IConnectionMultiplexer connection, IDat
             var batch = new List<object>(BatchSize);
             await foreach (var key in server.KeysAsync(database.Database, _pattern, BatchSize).WithCancellation(cancellationToken))
             {
+                if (key == keep)
+                {
+                    continue;
+                }
+
                 batch.Add(key);
                 if (batch.Count == BatchSize)
                 {

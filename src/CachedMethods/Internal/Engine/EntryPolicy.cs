@@ -22,6 +22,19 @@ internal readonly record struct EntryPolicy(
         TagDigest.Normalize(entry.Tags),
         entry.Tiers);
 
+    /// <summary>
+    /// The same policy with <paramref name="elapsed"/> taken off both timeouts (at least 1 ms each): a caller
+    /// that waited for another process computes within what is left of its own bounds (issue 9, case 3).
+    /// </summary>
+    public EntryPolicy Spent(TimeSpan elapsed) => this with
+    {
+        SoftTimeout = Less(SoftTimeout, elapsed),
+        HardTimeout = Less(HardTimeout, elapsed),
+    };
+
+    private static TimeSpan Less(TimeSpan timeout, TimeSpan elapsed) =>
+        timeout <= TimeSpan.Zero ? timeout : TimeSpan.FromTicks(Math.Max(TimeSpan.TicksPerMillisecond, (timeout - elapsed).Ticks));
+
     public bool UsesMemory => (Tiers & CacheTiers.Memory) != 0;
 
     /// <summary>How long a store keeps the entry: its TTL plus the fail-safe window.</summary>

@@ -24,11 +24,25 @@ internal sealed class TierReader(TierSet tiers, TierWriter writer, IFleetCoordin
 
             using var activity = CacheTracing.StartTierRead(store.Name);
             var found = Open<T>(store, key, store.Get(key.StorageId));
+            if (found.Status is FrameStatus.Fresh or FrameStatus.Stale && IsRemoved(store, found.Content, () => fleet.RemovedAt(key.StorageId)))
+            {
+                found = Removed(store, key, found);
+            }
+
             var step = Settle(store, ref found, fleet.Tags.IsInvalidated(found.Content), refreshFraction, ref read);
             CacheTracing.End(activity, OutcomeOf(found.Status));
-            if (step == ReadStep.Promote && PromotionTtl(key, found, allowed) is { } ttl)
+            if (step == ReadStep.Promote && RemainingTtl(found) is { } ttl)
             {
-                writer.WriteFrames(key, found.Frame!, ttl, allowed, i);
+                // Redis first, through the commit: a copy the fleet removed meanwhile is not promoted anywhere.
+                if (i > 0 && !TierWriter.IsAccepted(writer.Commit(key, found.Frame!, ttl, allowed, found.Content.CreatedAt.ToUnixTimeMilliseconds(), null)))
+                {
+                    store.Delete(key.StorageId);
+                    read = default;
+                    continue;
+                }
+
+                PromoteToMemory(key, found, allowed, refreshFraction);
+                writer.WriteFrames(key, found.Frame!, ttl, allowed, writer.BelowCommit, i);
             }
             else if (step == ReadStep.Delete)
             {
@@ -58,12 +72,26 @@ internal sealed class TierReader(TierSet tiers, TierWriter writer, IFleetCoordin
 
             using var activity = CacheTracing.StartTierRead(store.Name);
             var found = Open<T>(store, key, await store.GetAsync(key.StorageId, cancellationToken).ConfigureAwait(false));
+            if (found.Status is FrameStatus.Fresh or FrameStatus.Stale && await IsRemovedAsync(store, key, found.Content, cancellationToken).ConfigureAwait(false))
+            {
+                found = Removed(store, key, found);
+            }
+
             var invalidated = found.Status == FrameStatus.Fresh && await fleet.IsInvalidatedAsync(found.Content, cancellationToken).ConfigureAwait(false);
             var step = Settle(store, ref found, invalidated, refreshFraction, ref read);
             CacheTracing.End(activity, OutcomeOf(found.Status));
-            if (step == ReadStep.Promote && PromotionTtl(key, found, allowed) is { } ttl)
+            if (step == ReadStep.Promote && RemainingTtl(found) is { } ttl)
             {
-                await writer.WriteFramesAsync(key, found.Frame!, ttl, allowed, i, cancellationToken).ConfigureAwait(false);
+                // Redis first, through the commit: a copy the fleet removed meanwhile is not promoted anywhere.
+                if (i > 0 && !TierWriter.IsAccepted(await writer.CommitAsync(key, found.Frame!, ttl, allowed, found.Content.CreatedAt.ToUnixTimeMilliseconds(), null, cancellationToken).ConfigureAwait(false)))
+                {
+                    await store.DeleteAsync(key.StorageId, cancellationToken).ConfigureAwait(false);
+                    read = default;
+                    continue;
+                }
+
+                PromoteToMemory(key, found, allowed, refreshFraction);
+                await writer.WriteFramesAsync(key, found.Frame!, ttl, allowed, writer.BelowCommit, i, cancellationToken).ConfigureAwait(false);
             }
             else if (step == ReadStep.Delete)
             {
@@ -160,20 +188,49 @@ internal sealed class TierReader(TierSet tiers, TierWriter writer, IFleetCoordin
         return found.Status == FrameStatus.Damaged ? ReadStep.Delete : ReadStep.Next;
     }
 
-    /// <summary>Puts a hit in memory with its remaining TTL, and says how long the stores above keep it (<see langword="null"/>: expired meanwhile).</summary>
-    private TimeSpan? PromotionTtl<T>(CacheKey key, in FoundFrame<T> found, CacheTiers allowed)
+    /// <summary>How long the stores above keep a hit (<see langword="null"/>: expired meanwhile).</summary>
+    private TimeSpan? RemainingTtl<T>(in FoundFrame<T> found)
+    {
+        var now = time.GetUtcNow();
+        return found.Content.ExpiresAt - now <= TimeSpan.Zero ? null : found.Content.RetainUntil - now;
+    }
+
+    /// <summary>
+    /// Puts a hit in memory with its remaining TTL and its refresh point (issue 9, case 2): every process
+    /// that holds a copy refreshes it, once per fleet through the key's lock, not only the one that computed it.
+    /// </summary>
+    private void PromoteToMemory<T>(CacheKey key, in FoundFrame<T> found, CacheTiers allowed, double refreshFraction)
     {
         var content = found.Content;
         var now = time.GetUtcNow();
-        var remaining = content.ExpiresAt - now;
-        if (remaining <= TimeSpan.Zero)
-        {
-            return null;
-        }
-
+        TimeSpan? refreshAfter = refreshFraction is > 0 and < 1
+            ? TimeSpan.FromTicks(Math.Max(0, (content.CreatedAt + (content.ExpiresAt - content.CreatedAt) * refreshFraction - now).Ticks))
+            : null;
         tiers.MemoryFor(allowed, MemoryCacheStore.EntrySize(key, content.Payload.Length, content.Tags))?.Set(
-            key, found.Value, content.Payload.Length, remaining, content.RetainUntil - content.ExpiresAt, refreshAfter: null, content.Tags.Count == 0 ? null : content.Tags);
-        return content.RetainUntil - now;
+            key, found.Value, content.Payload.Length, content.ExpiresAt - now, content.RetainUntil - content.ExpiresAt, refreshAfter, content.Tags.Count == 0 ? null : content.Tags);
+    }
+
+    /// <summary>
+    /// Whether a copy is void: created at or before the clear horizon, or (below Redis, whose copies
+    /// passed the commit's check) at or before the key's removal record. Unknown (Redis not answering) is not void.
+    /// </summary>
+    private bool IsRemoved(GuardedStore store, in EnvelopeContent content, Func<long> removedAt)
+    {
+        var created = content.CreatedAt.ToUnixTimeMilliseconds();
+        return created <= fleet.Horizon || (store.Tier != CacheTiers.Redis && fleet.CommitsWrites && created <= removedAt());
+    }
+
+    private async ValueTask<bool> IsRemovedAsync(GuardedStore store, CacheKey key, EnvelopeContent content, CancellationToken cancellationToken)
+    {
+        var created = content.CreatedAt.ToUnixTimeMilliseconds();
+        return created <= fleet.Horizon
+            || (store.Tier != CacheTiers.Redis && fleet.CommitsWrites && created <= await fleet.RemovedAtAsync(key.StorageId, cancellationToken).ConfigureAwait(false));
+    }
+
+    private FoundFrame<T> Removed<T>(GuardedStore store, CacheKey key, in FoundFrame<T> found)
+    {
+        Log.RemovedEntry(logger, key.StorageId, store.Name);
+        return found with { Status = FrameStatus.Damaged };
     }
 
     private bool IsDueForRefresh(in EnvelopeContent content, double fraction) =>

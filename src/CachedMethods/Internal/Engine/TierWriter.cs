@@ -9,7 +9,13 @@ namespace CachedMethods.Internal;
 /// forms: memory first, then every store below it (concurrently when asynchronous), then the coherence
 /// message, so that another process that hears it reads the new state, not the old one.
 /// </summary>
-internal sealed class TierWriter(TierSet tiers, IFleetCoordinator fleet, ICacheSerializer serializer, TimeProvider time, ILogger logger)
+/// <remarks>
+/// With a shared store that commits (issue 9), a value reaches Redis through the fleet's commit, which
+/// refuses it when the key was removed after the value's computation started or the writer lost the
+/// key's lock; memory and the persistent store are written only after Redis took it (or while Redis does
+/// not answer: then the write is local only). A delete records the key's removal in Redis.
+/// </remarks>
+internal sealed partial class TierWriter(TierSet tiers, IFleetCoordinator fleet, ICacheSerializer serializer, TimeProvider time, ILogger logger, TimeSpan defaultStoreTtl)
 {
     /// <summary>The memory size counted for a value that cannot be serialized when less was written before the failure.</summary>
     private const int UnserializableSizeFloor = 1024;
@@ -17,13 +23,28 @@ internal sealed class TierWriter(TierSet tiers, IFleetCoordinator fleet, ICacheS
     /// <summary>Types already logged as unserializable: one log line per type, not one per call.</summary>
     private readonly ConcurrentDictionary<Type, byte> _unserializable = new();
 
+    /// <summary>A clear of both the shared and the persistent tiers moves the horizon; a narrower clear leaves other copies alone, as asked.</summary>
+    private const CacheTiers FleetClear = CacheTiers.Redis | CacheTiers.Persistent;
+
+    /// <summary>The longest store TTL written here: a removal record lives at least that long.</summary>
+    private long _longestStoreTtlTicks = defaultStoreTtl.Ticks;
+
+    /// <summary>The first store that a commit does not cover: Redis (the first store) is written by the commit.</summary>
+    public int BelowCommit => tiers.Redis is not null && fleet.CommitsWrites ? 1 : 0;
+
+    /// <summary>How long a removal record must live to outlast every copy it could shadow.</summary>
+    private TimeSpan RemovalLifetime => TimeSpan.FromTicks(Volatile.Read(ref _longestStoreTtlTicks));
+
+    /// <summary>The fleet's time now (unix ms): the stamp of a write, and of a computation's start.</summary>
+    public long Now() => fleet.Clock.Now();
+
     /// <summary>
     /// Serializes once for every tier. A value that cannot be serialized (no formatter, a derived type, a delegate)
     /// is kept in memory only, sized by the bytes written before the failure (at least 1 KiB), and logged once per
     /// type: it is never silently "cached nowhere" (issue 10).
     /// </summary>
     /// <exception cref="CacheSerializationException">The value cannot be serialized and <paramref name="throwIfUnserializable"/> is set.</exception>
-    public PreparedEntry? Prepare<T>(CacheKey key, T value, in EntryPolicy policy, bool throwIfUnserializable)
+    public PreparedEntry? Prepare<T>(CacheKey key, T value, in EntryPolicy policy, bool throwIfUnserializable, long startedAt = 0)
     {
         if (policy.Ttl <= TimeSpan.Zero)
         {
@@ -54,39 +75,65 @@ internal sealed class TierWriter(TierSet tiers, IFleetCoordinator fleet, ICacheS
         byte[]? frame = null;
         if (tiers.Stores.Length > 0 && (policy.Tiers & (CacheTiers.Redis | CacheTiers.Persistent)) != 0)
         {
+            // Created when its computation started, on the fleet clock: an invalidation it overlapped voids it.
             var now = time.GetUtcNow();
-            frame = Envelope.Create(key.Digest, buffer.WrittenSpan, now, now + policy.Ttl, now + policy.StoreTtl, policy.Tags, ValueTypeName<T>.Utf8, tiers.SigningKey);
+            var created = DateTimeOffset.FromUnixTimeMilliseconds(startedAt > 0 ? startedAt : Now());
+            frame = Envelope.Create(key.Digest, buffer.WrittenSpan, created, now + policy.Ttl, now + policy.StoreTtl, policy.Tags, ValueTypeName<T>.Utf8, tiers.SigningKey);
+            NoteStoreTtl(policy.StoreTtl);
         }
 
-        return new PreparedEntry(frame, buffer.WrittenCount, policy);
+        return new PreparedEntry(frame, buffer.WrittenCount, policy, startedAt);
     }
 
-    public void Write<T>(CacheKey key, T value, in PreparedEntry entry)
+    /// <summary>Writes a value everywhere; <see langword="false"/> when the fleet refused it (removed since its computation started, or fenced) and nothing was written.</summary>
+    public bool Write<T>(CacheKey key, T value, in PreparedEntry entry)
     {
+        if (entry.Frame is not null && !IsAccepted(Commit(key, entry.Frame, entry.Policy.StoreTtl, entry.Policy.Tiers, entry.StartedAt, null)))
+        {
+            return false;
+        }
+
         WriteMemory(key, value, entry);
         if (entry.Frame is not null)
         {
-            WriteFrames(key, entry.Frame, entry.Policy.StoreTtl, entry.Policy.Tiers, tiers.Stores.Length);
+            WriteFrames(key, entry.Frame, entry.Policy.StoreTtl, entry.Policy.Tiers, BelowCommit, tiers.Stores.Length);
         }
 
         fleet.PublishInBackground(CoherenceMessage.Removed(key));
+        return true;
     }
 
-    public async ValueTask WriteAsync<T>(CacheKey key, T value, PreparedEntry entry, CancellationToken cancellationToken)
+    /// <inheritdoc cref="Write{T}"/>
+    public async ValueTask<bool> WriteAsync<T>(CacheKey key, T value, PreparedEntry entry, CancellationToken cancellationToken, string? lockToken = null)
     {
+        var outcome = entry.Frame is null
+            ? CommitOutcome.Stored
+            : await CommitAsync(key, entry.Frame, entry.Policy.StoreTtl, entry.Policy.Tiers, entry.StartedAt, lockToken, cancellationToken).ConfigureAwait(false);
+        if (outcome == CommitOutcome.Superseded)
+        {
+            return false;
+        }
+
         WriteMemory(key, value, entry);
+        if (outcome == CommitOutcome.Fenced)
+        {
+            // The lock was lost (a pause past its expiry): local only, never the fleet's value, nothing announced.
+            return false;
+        }
+
         if (entry.Frame is not null)
         {
-            await WriteFramesAsync(key, entry.Frame, entry.Policy.StoreTtl, entry.Policy.Tiers, tiers.Stores.Length, cancellationToken).ConfigureAwait(false);
+            await WriteFramesAsync(key, entry.Frame, entry.Policy.StoreTtl, entry.Policy.Tiers, BelowCommit, tiers.Stores.Length, cancellationToken).ConfigureAwait(false);
         }
 
         await fleet.PublishAsync(CoherenceMessage.Removed(key)).ConfigureAwait(false);
+        return true;
     }
 
-    /// <summary>Writes a frame to the admitting stores above <paramref name="end"/>; a store without synchronous I/O gets it through the background queue.</summary>
-    public void WriteFrames(CacheKey key, byte[] frame, TimeSpan ttl, CacheTiers allowed, int end)
+    /// <summary>Writes a frame to the admitting stores from <paramref name="start"/> to above <paramref name="end"/>; a store without synchronous I/O gets it through the background queue.</summary>
+    public void WriteFrames(CacheKey key, byte[] frame, TimeSpan ttl, CacheTiers allowed, int start, int end)
     {
-        for (var i = 0; i < end; i++)
+        for (var i = start; i < end; i++)
         {
             var store = tiers.Stores[i];
             if ((allowed & store.Tier) == 0)
@@ -121,11 +168,11 @@ internal sealed class TierWriter(TierSet tiers, IFleetCoordinator fleet, ICacheS
         }
     }
 
-    /// <summary>Writes a frame to the admitting stores above <paramref name="end"/>, all at once, and awaits them all.</summary>
-    public ValueTask WriteFramesAsync(CacheKey key, byte[] frame, TimeSpan ttl, CacheTiers allowed, int end, CancellationToken cancellationToken)
+    /// <summary>Writes a frame to the admitting stores from <paramref name="start"/> to above <paramref name="end"/>, all at once, and awaits them all.</summary>
+    public ValueTask WriteFramesAsync(CacheKey key, byte[] frame, TimeSpan ttl, CacheTiers allowed, int start, int end, CancellationToken cancellationToken)
     {
         ValueTask<bool>[]? pending = null;
-        for (var i = 0; i < end; i++)
+        for (var i = start; i < end; i++)
         {
             var store = tiers.Stores[i];
             if ((allowed & store.Tier) == 0)
@@ -175,7 +222,21 @@ internal sealed class TierWriter(TierSet tiers, IFleetCoordinator fleet, ICacheS
     public bool Delete(CacheKey key)
     {
         var removed = tiers.Memory?.Remove(key) ?? false;
-        foreach (var store in tiers.Stores)
+        var first = 0;
+        if (BelowCommit == 1)
+        {
+            // Deletes the Redis copy and records the removal in one step: a copy elsewhere older than it is void.
+            var outcome = fleet.Remove(key.StorageId, RemovalLifetime);
+            removed |= outcome > 0;
+            if (outcome < 0)
+            {
+                tiers.Redis!.Unsettle(key.StorageId);
+            }
+
+            first = 1;
+        }
+
+        foreach (var store in tiers.Stores.AsSpan(first))
         {
             if (store.CanRunSynchronously)
             {
@@ -195,9 +256,22 @@ internal sealed class TierWriter(TierSet tiers, IFleetCoordinator fleet, ICacheS
     public async ValueTask<bool> DeleteAsync(CacheKey key, CancellationToken cancellationToken)
     {
         var removed = tiers.Memory?.Remove(key) ?? false;
-        foreach (var store in tiers.Stores)
+        var first = 0;
+        if (BelowCommit == 1)
         {
-            removed |= await store.DeleteOrUnsettleAsync(key.StorageId, cancellationToken).ConfigureAwait(false);
+            var outcome = await fleet.RemoveAsync(key.StorageId, RemovalLifetime, cancellationToken).ConfigureAwait(false);
+            removed |= outcome > 0;
+            if (outcome < 0)
+            {
+                tiers.Redis!.Unsettle(key.StorageId);
+            }
+
+            first = 1;
+        }
+
+        for (var i = first; i < tiers.Stores.Length; i++)
+        {
+            removed |= await tiers.Stores[i].DeleteOrUnsettleAsync(key.StorageId, cancellationToken).ConfigureAwait(false);
         }
 
         await fleet.PublishAsync(CoherenceMessage.Removed(key)).ConfigureAwait(false);
@@ -224,7 +298,12 @@ internal sealed class TierWriter(TierSet tiers, IFleetCoordinator fleet, ICacheS
             }
         }
 
-        if ((which & CacheTiers.Memory) != 0)
+        if ((which & FleetClear) == FleetClear)
+        {
+            // The horizon voids every copy created before now, in every tier of every process.
+            fleet.AdvanceHorizon();
+        }
+        else if ((which & CacheTiers.Memory) != 0)
         {
             fleet.PublishInBackground(new CoherenceMessage(CoherenceKind.Clear, ""));
         }
@@ -243,7 +322,11 @@ internal sealed class TierWriter(TierSet tiers, IFleetCoordinator fleet, ICacheS
             }
         }
 
-        if ((which & CacheTiers.Memory) != 0)
+        if ((which & FleetClear) == FleetClear)
+        {
+            await fleet.AdvanceHorizonAsync(cancellationToken).ConfigureAwait(false);
+        }
+        else if ((which & CacheTiers.Memory) != 0)
         {
             await fleet.PublishAsync(new CoherenceMessage(CoherenceKind.Clear, "")).ConfigureAwait(false);
         }
@@ -284,4 +367,5 @@ internal sealed class TierWriter(TierSet tiers, IFleetCoordinator fleet, ICacheS
 }
 
 /// <summary>A value serialized once for every tier: the frame for the stores (if any) and the payload's length.</summary>
-internal readonly record struct PreparedEntry(byte[]? Frame, int PayloadLength, EntryPolicy Policy);
+/// <remarks><see cref="StartedAt"/> is when the value's computation started (fleet ms), 0 for a value set directly.</remarks>
+internal readonly record struct PreparedEntry(byte[]? Frame, int PayloadLength, EntryPolicy Policy, long StartedAt = 0);

@@ -17,6 +17,8 @@ internal sealed class FactoryRunner(TierWriter writer, MethodRegistry methods, K
         var policy = work.Policy;
         var stale = work.Stale;
         var failSafe = policy.Retain > TimeSpan.Zero && stale.HasStale;
+        // Stamped at the start (issue 9, case 7): a delete or invalidation the computation overlaps voids its result.
+        var startedAt = writer.Now();
         var run = new FactoryRun(methods.For(key), nameTag);
         using var activity = CacheTracing.StartFactory(run.Method.Name);
         Task<T> running;
@@ -27,7 +29,7 @@ internal sealed class FactoryRunner(TierWriter writer, MethodRegistry methods, K
             {
                 var ready = pending.Result;
                 run.Ended(activity, failed: false);
-                await StoreAsync(key, ready, policy).ConfigureAwait(false);
+                await StoreAsync(key, ready, policy, startedAt, work.Lease?.Token).ConfigureAwait(false);
                 return ready;
             }
 
@@ -46,7 +48,9 @@ internal sealed class FactoryRunner(TierWriter writer, MethodRegistry methods, K
             if (await Task.WhenAny(running, timer).ConfigureAwait(false) != running)
             {
                 CacheTracing.End(activity, "timeout", failed: !failSafe);
-                _ = StoreWhenDoneAsync(key, running, policy, run);
+                // The lease goes with the background computation: renewed until it stores, then released.
+                work.Lease?.HandOver();
+                _ = StoreWhenDoneAsync(key, running, policy, startedAt, work.Lease, run);
                 if (failSafe)
                 {
                     Log.FailSafeTimeout(logger, key.StorageId, wait.TotalMilliseconds);
@@ -71,20 +75,30 @@ internal sealed class FactoryRunner(TierWriter writer, MethodRegistry methods, K
             return stale.Value;
         }
 
-        await StoreAsync(key, value, policy).ConfigureAwait(false);
+        await StoreAsync(key, value, policy, startedAt, work.Lease?.Token).ConfigureAwait(false);
         return value;
     }
 
-    /// <summary>Stores a computed value in every allowed tier; an unserializable value is logged, not stored.</summary>
-    public ValueTask StoreAsync<T>(CacheKey key, T value, EntryPolicy policy) =>
-        writer.Prepare(key, value, policy, throwIfUnserializable: false) is { } entry
+    /// <summary>
+    /// Stores a value computed from <paramref name="startedAt"/> (fleet ms) in every allowed tier, unless the
+    /// fleet refuses it; an unserializable value is logged, not stored.
+    /// </summary>
+    public async ValueTask StoreAsync<T>(CacheKey key, T value, EntryPolicy policy, long startedAt, string? lockToken = null)
+    {
+        if (writer.Prepare(key, value, policy, throwIfUnserializable: false, startedAt) is { } entry)
+        {
             // The value is ready for the caller; a cancelled caller still leaves the entry stored.
-            ? writer.WriteAsync(key, value, entry, CancellationToken.None)
-            : ValueTask.CompletedTask;
+            await writer.WriteAsync(key, value, entry, CancellationToken.None, lockToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>The fleet's time now: the start stamp of a computation.</summary>
+    public long Now() => writer.Now();
 
     /// <summary>The synchronous form: the factory runs once, its result is stored.</summary>
     public T Run<TState, T>(CacheKey key, TState state, Func<TState, T> factory, in EntryPolicy policy)
     {
+        var startedAt = writer.Now();
         var run = new FactoryRun(methods.For(key), nameTag);
         using var activity = CacheTracing.StartFactory(run.Method.Name);
         T value;
@@ -98,7 +112,7 @@ internal sealed class FactoryRunner(TierWriter writer, MethodRegistry methods, K
             throw;
         }
 
-        if (writer.Prepare(key, value, policy, throwIfUnserializable: false) is { } entry)
+        if (writer.Prepare(key, value, policy, throwIfUnserializable: false, startedAt) is { } entry)
         {
             writer.Write(key, value, entry);
         }
@@ -113,17 +127,24 @@ internal sealed class FactoryRunner(TierWriter writer, MethodRegistry methods, K
         return soft > TimeSpan.Zero && (policy.HardTimeout <= TimeSpan.Zero || soft < policy.HardTimeout) ? soft : policy.HardTimeout;
     }
 
-    private async Task StoreWhenDoneAsync<T>(CacheKey key, Task<T> running, EntryPolicy policy, FactoryRun run)
+    private async Task StoreWhenDoneAsync<T>(CacheKey key, Task<T> running, EntryPolicy policy, long startedAt, FleetLease? lease, FactoryRun run)
     {
         try
         {
             var value = await running.ConfigureAwait(false);
             run.Ended(null, failed: false);
-            await StoreAsync(key, value, policy).ConfigureAwait(false);
+            await StoreAsync(key, value, policy, startedAt, lease?.Token).ConfigureAwait(false);
         }
         catch (Exception ex) when (run.Ended(null, failed: true))
         {
             Log.BackgroundFactoryFailed(logger, key.StorageId, ex);
+        }
+        finally
+        {
+            if (lease is not null)
+            {
+                await lease.DisposeAsync().ConfigureAwait(false);
+            }
         }
     }
 

@@ -2,7 +2,7 @@ namespace CachedMethods.Internal;
 
 /// <summary>
 /// One miss to resolve: the key, the factory and its state, the entry's policy and any stale value at
-/// hand for fail-safe. Passed by value to whoever resolves it (the fleet, the refresh scheduler), so a
+/// hand for fail-safe, and the fleet lock's lease when this process computes for the fleet. Passed by value to whoever resolves it (the fleet, the refresh scheduler), so a
 /// miss allocates no object for it.
 /// </summary>
 internal readonly record struct MissWork<TState, T>(
@@ -12,7 +12,8 @@ internal readonly record struct MissWork<TState, T>(
     EntryPolicy Policy,
     LowerRead<T> Stale,
     TierReader Reader,
-    FactoryRunner Runner)
+    FactoryRunner Runner,
+    FleetLease? Lease = null)
 {
     /// <summary>Reads the stores below memory again (another process may have stored the value).</summary>
     public ValueTask<LowerRead<T>> ReadStoredAsync(CacheTiers tiers, CancellationToken cancellationToken) =>

@@ -33,6 +33,39 @@ internal interface IFleetCoordinator : IDisposable
     /// <summary>Releases a held lock and tells its waiters; never throws (an unreleased lock expires).</summary>
     ValueTask ReleaseLockAsync(string storageId, string token);
 
+    /// <summary>The fleet's clock: every stamp (creation, removal, invalidation) is on it.</summary>
+    FleetClock Clock { get; }
+
+    /// <summary>The clear horizon known here (fleet ms): every entry created at or before it is void.</summary>
+    long Horizon { get; }
+
+    /// <summary>Whether Redis writes go through <see cref="CommitAsync"/> (a shared store that checks removals and locks).</summary>
+    bool CommitsWrites { get; }
+
+    /// <summary>Stores a frame as the fleet's value if no removal since <paramref name="startedAt"/> and the lock (when given) allow; 0 when the store did not answer.</summary>
+    ValueTask<CommitOutcome> CommitAsync(string storageId, byte[] frame, TimeSpan ttl, long startedAt, string? lockToken, CancellationToken cancellationToken);
+
+    /// <inheritdoc cref="CommitAsync"/>
+    CommitOutcome Commit(string storageId, byte[] frame, TimeSpan ttl, long startedAt, string? lockToken);
+
+    /// <summary>Deletes the shared copy and records the removal: 1 held, 0 absent, -1 the store did not answer (or there is none).</summary>
+    ValueTask<int> RemoveAsync(string storageId, TimeSpan recordLifetime, CancellationToken cancellationToken);
+
+    /// <inheritdoc cref="RemoveAsync"/>
+    int Remove(string storageId, TimeSpan recordLifetime);
+
+    /// <summary>When the key was last removed or the horizon, asked of the store now; -1 when it did not answer, 0 never.</summary>
+    ValueTask<long> RemovedAtAsync(string storageId, CancellationToken cancellationToken);
+
+    /// <inheritdoc cref="RemovedAtAsync"/>
+    long RemovedAt(string storageId);
+
+    /// <summary>Moves the horizon to now (a clear) and tells every other process to drop its memory.</summary>
+    ValueTask AdvanceHorizonAsync(CancellationToken cancellationToken);
+
+    /// <inheritdoc cref="AdvanceHorizonAsync"/>
+    void AdvanceHorizon();
+
     /// <summary>Computes <paramref name="work"/> once across the fleet: the lock holder computes, the others wait and read its result.</summary>
     ValueTask<T> ComputeOnceAsync<TState, T>(MissWork<TState, T> work, CancellationToken cancellationToken);
 }

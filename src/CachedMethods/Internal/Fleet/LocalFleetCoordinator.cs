@@ -4,9 +4,33 @@ namespace CachedMethods.Internal;
 /// The fleet of one process (no shared store): invalidations are recorded here, nothing is published,
 /// no lock is ever held, and a computation simply runs.
 /// </summary>
-internal sealed class LocalFleetCoordinator(MemoryCacheStore? memory) : IFleetCoordinator
+internal sealed class LocalFleetCoordinator(MemoryCacheStore? memory, TimeProvider time) : IFleetCoordinator
 {
-    public TagClock Tags { get; } = new(memory);
+    public TagClock Tags { get; } = new(memory, time);
+
+    public FleetClock Clock { get; } = new(time);
+
+    public long Horizon => 0;
+
+    public bool CommitsWrites => false;
+
+    public ValueTask<CommitOutcome> CommitAsync(string storageId, byte[] frame, TimeSpan ttl, long startedAt, string? lockToken, CancellationToken cancellationToken) => default;
+
+    public CommitOutcome Commit(string storageId, byte[] frame, TimeSpan ttl, long startedAt, string? lockToken) => default;
+
+    public ValueTask<int> RemoveAsync(string storageId, TimeSpan recordLifetime, CancellationToken cancellationToken) => new(-1);
+
+    public int Remove(string storageId, TimeSpan recordLifetime) => -1;
+
+    public ValueTask<long> RemovedAtAsync(string storageId, CancellationToken cancellationToken) => new(0L);
+
+    public long RemovedAt(string storageId) => 0;
+
+    public ValueTask AdvanceHorizonAsync(CancellationToken cancellationToken) => ValueTask.CompletedTask;
+
+    public void AdvanceHorizon()
+    {
+    }
 
     public ValueTask<bool> IsInvalidatedAsync(EnvelopeContent content, CancellationToken cancellationToken) =>
         new(Tags.IsInvalidated(content));

@@ -9,10 +9,8 @@ namespace CachedMethods.Internal;
 /// it fails, and skipped while its circuit is open. A failed call degrades, never throws: no message, a
 /// tag time unknown, a lock not taken (the caller computes itself).
 /// </summary>
-internal sealed class RedisFleetCoordinator : IFleetCoordinator
+internal sealed partial class RedisFleetCoordinator : IFleetCoordinator
 {
-    private static readonly TimeSpan ReleasePollInterval = TimeSpan.FromMilliseconds(250);
-
     private readonly ICacheCoordinator _coordinator;
     private readonly CallGuard _guard;
     private readonly MemoryCacheStore? _memory;
@@ -36,7 +34,18 @@ internal sealed class RedisFleetCoordinator : IFleetCoordinator
         _lockExpiry = TimeSpan.FromSeconds(options.LockExpirySeconds);
         _lockWait = TimeSpan.FromSeconds(options.LockWaitTimeoutSeconds);
         Tags = new TagClock(memory, _time);
+        Clock = new FleetClock(_time);
+        _store = coordinator as ICacheFleetStore;
         coordinator.MessageReceived += OnMessage;
+        if (_store is not null)
+        {
+            // Stamps must be on Redis time from the first write on: read it once now (bounded by the guard).
+            _guard.Run((Clock, _store), static s => s.Clock.Synchronize(s._store.GetTime), false, "read clock");
+            // And the horizon, which also floors the clock: no write from here on is stamped before it.
+            LearnHorizon(_guard.Run(_store, static s => s.GetHorizon(), -1L, "read horizon"));
+        }
+
+        _upkeep = _store is null ? Task.CompletedTask : KeepUpAsync(_stopping.Token);
     }
 
     public TagClock Tags { get; }
@@ -82,7 +91,8 @@ internal sealed class RedisFleetCoordinator : IFleetCoordinator
         }
 
         // Stamped with its sending time, so a receiver can measure the lag (Tag messages carry theirs already).
-        message = message.At == 0 ? message with { At = _time.GetUtcNow().ToUnixTimeMilliseconds() } : message;
+        // Not a Clear: its time is the clear horizon, and none (0) is a clear that leaves copies below Redis valid.
+        message = message.At == 0 && message.Kind != CoherenceKind.Clear ? message with { At = _time.GetUtcNow().ToUnixTimeMilliseconds() } : message;
         FleetMetrics.Sent(_nameTag, message.Kind);
         var publish = _guard.RunAsync((_coordinator, message), static (s, _) => GuardedStore.Completed(s._coordinator.PublishAsync(s.message)), false, "publish", CancellationToken.None);
         return publish.IsCompletedSuccessfully ? ValueTask.CompletedTask : new ValueTask(publish.AsTask());
@@ -97,104 +107,20 @@ internal sealed class RedisFleetCoordinator : IFleetCoordinator
         }
     }
 
-    public async ValueTask<LockAttempt> TryAcquireLockAsync(string storageId, CancellationToken cancellationToken)
-    {
-        var token = await _guard.RunAsync((_coordinator, storageId, _lockExpiry), static async (s, ct) => (string?)(await s._coordinator.TryAcquireLockAsync(s.storageId, s._lockExpiry, ct).ConfigureAwait(false) ?? ""), null, "take lock", cancellationToken).ConfigureAwait(false);
-        return token switch
-        {
-            null => LockAttempt.Unavailable,
-            "" => LockAttempt.HeldElsewhere,
-            _ => new LockAttempt(LockOutcome.Acquired, token),
-        };
-    }
-
     public ValueTask<bool> RenewLockAsync(string storageId, string token) =>
         _guard.RunAsync((_coordinator, storageId, token, _lockExpiry), static (s, _) => s._coordinator.RenewLockAsync(s.storageId, s.token, s._lockExpiry), false, "renew lock", CancellationToken.None);
 
     public async ValueTask ReleaseLockAsync(string storageId, string token) =>
         await _guard.RunAsync((_coordinator, storageId, token), static (s, _) => GuardedStore.Completed(s._coordinator.ReleaseLockAsync(s.storageId, s.token)), false, "release lock", CancellationToken.None).ConfigureAwait(false);
 
-    /// <summary>
-    /// Distributed single-flight: the process that takes the key's lock computes; the others wait for its
-    /// release message (or a poll that sees the lock gone), then read its result. A dead holder's lock
-    /// expires and a waiter takes over; a failing Redis means computing here.
-    /// </summary>
-    public async ValueTask<T> ComputeOnceAsync<TState, T>(MissWork<TState, T> work, CancellationToken cancellationToken)
+    public void Dispose()
     {
-        var storageId = work.Key.StorageId;
-        var deadline = _time.GetUtcNow() + _lockWait;
-        while (true)
-        {
-            var attempt = await TryAcquireLockAsync(storageId, cancellationToken).ConfigureAwait(false);
-            if (attempt.Outcome == LockOutcome.Unavailable)
-            {
-                FleetMetrics.Computation(_nameTag, FleetMetrics.Unavailable);
-                return await work.ComputeAsync(cancellationToken).ConfigureAwait(false);
-            }
-
-            if (attempt.Token is { } token)
-            {
-                await using var renewal = new LockRenewal(this, storageId, token, _lockExpiry, _time);
-                // The previous holder may have stored the value between our read and our lock.
-                var stored = await work.ReadStoredAsync(work.Policy.Tiers & ~CacheTiers.Persistent, cancellationToken).ConfigureAwait(false);
-                FleetMetrics.Computation(_nameTag, stored.Found ? FleetMetrics.Peer : FleetMetrics.Computed);
-                return stored.Found ? stored.Value : await work.ComputeAsync(cancellationToken).ConfigureAwait(false);
-            }
-
-            var wait = FleetMetrics.StartLockWait();
-            await WaitForReleaseAsync(storageId, deadline, cancellationToken).ConfigureAwait(false);
-            wait.End(_nameTag, timedOut: _time.GetUtcNow() >= deadline);
-            var result = await work.ReadStoredAsync(work.Policy.Tiers, cancellationToken).ConfigureAwait(false);
-            if (result.Found)
-            {
-                FleetMetrics.Computation(_nameTag, FleetMetrics.Peer);
-                return result.Value;
-            }
-
-            if (_time.GetUtcNow() >= deadline)
-            {
-                FleetMetrics.Computation(_nameTag, FleetMetrics.WaitTimeout);
-                Log.LockWaitExceeded(_logger, storageId, (int)_lockWait.TotalSeconds);
-                return await work.ComputeAsync(cancellationToken).ConfigureAwait(false);
-            }
-
-            // The lock is free and nothing was stored (the holder failed or died): try to take it.
-        }
+        _coordinator.MessageReceived -= OnMessage;
+        _stopping.Cancel();
     }
-
-    public void Dispose() => _coordinator.MessageReceived -= OnMessage;
 
     private static async ValueTask<long?> ReadTagTimeAsync(ICacheCoordinator coordinator, string tag, CancellationToken cancellationToken) =>
         (await coordinator.GetTagInvalidatedAsync(tag, cancellationToken).ConfigureAwait(false))?.ToUnixTimeMilliseconds() ?? TagClock.Never;
-
-    private async Task WaitForReleaseAsync(string storageId, DateTimeOffset deadline, CancellationToken cancellationToken)
-    {
-        var released = _releaseWaiters.GetOrAdd(storageId, static _ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
-        try
-        {
-            while (_time.GetUtcNow() < deadline)
-            {
-                var poll = Task.Delay(ReleasePollInterval, _time, cancellationToken);
-                if (await Task.WhenAny(released.Task, poll).ConfigureAwait(false) == released.Task)
-                {
-                    return;
-                }
-
-                cancellationToken.ThrowIfCancellationRequested();
-                // The poll catches a release message lost to a reconnect, and a holder whose lock expired.
-                // A failed check counts as released: the caller then reads, and takes the lock or computes.
-                var locked = await _guard.RunAsync((_coordinator, storageId), static (s, ct) => s._coordinator.IsLockedAsync(s.storageId, ct), false, "check lock", cancellationToken).ConfigureAwait(false);
-                if (!locked)
-                {
-                    return;
-                }
-            }
-        }
-        finally
-        {
-            _releaseWaiters.TryRemove(new KeyValuePair<string, TaskCompletionSource>(storageId, released));
-        }
-    }
 
     private void OnMessage(CoherenceMessage message)
     {
@@ -209,6 +135,7 @@ internal sealed class RedisFleetCoordinator : IFleetCoordinator
                 _memory?.RemoveByHash(hash);
                 break;
             case CoherenceKind.Clear:
+                LearnHorizon(message.At);
                 _memory?.Clear();
                 break;
             case CoherenceKind.Tag:

@@ -40,8 +40,9 @@ internal sealed class RefreshScheduler(IFleetCoordinator fleet, MemoryCacheStore
                 }
             }
 
+            var startedAt = work.Runner.Now();
             var value = await work.Factory(work.State, CancellationToken.None).ConfigureAwait(false);
-            await work.Runner.StoreAsync(key, value, work.Policy).ConfigureAwait(false);
+            await work.Runner.StoreAsync(key, value, work.Policy, startedAt, attempt.Token).ConfigureAwait(false);
         }
         catch (Exception ex)
         {

@@ -1,0 +1,79 @@
+namespace CachedMethods.Internal;
+
+// Redis writes through the fleet's commit (issue 9): checked against the key's removal record and lock
+// in the same round trip, before memory and the persistent store are written.
+internal sealed partial class TierWriter
+{
+    /// <summary>Whether the rest of a write may go on: Redis took it, or did not answer (local only).</summary>
+    public static bool IsAccepted(CommitOutcome outcome) => outcome is not (CommitOutcome.Superseded or CommitOutcome.Fenced);
+
+    /// <summary>
+    /// Writes a frame to Redis through the fleet's commit; <see cref="CommitOutcome.Superseded"/> or
+    /// <see cref="CommitOutcome.Fenced"/> when refused. Redis not answering is no refusal (<see cref="CommitOutcome.Stored"/>):
+    /// the write goes on locally and Redis is settled (the key deleted) later.
+    /// </summary>
+    public async ValueTask<CommitOutcome> CommitAsync(CacheKey key, byte[] frame, TimeSpan ttl, CacheTiers allowed, long startedAt, string? lockToken, CancellationToken cancellationToken)
+    {
+        if (BelowCommit == 0 || (allowed & CacheTiers.Redis) == 0)
+        {
+            return CommitOutcome.Stored;
+        }
+
+        var redis = tiers.Redis!;
+        if (!tiers.Admits(redis, allowed, frame.Length))
+        {
+            await redis.DeleteOrUnsettleAsync(key.StorageId, cancellationToken).ConfigureAwait(false);
+            return CommitOutcome.Stored;
+        }
+
+        return Settle(key, await fleet.CommitAsync(key.StorageId, frame, ttl, startedAt, lockToken, cancellationToken).ConfigureAwait(false));
+    }
+
+    /// <inheritdoc cref="CommitAsync"/>
+    public CommitOutcome Commit(CacheKey key, byte[] frame, TimeSpan ttl, CacheTiers allowed, long startedAt, string? lockToken)
+    {
+        if (BelowCommit == 0 || (allowed & CacheTiers.Redis) == 0)
+        {
+            return CommitOutcome.Stored;
+        }
+
+        var redis = tiers.Redis!;
+        if (!tiers.Admits(redis, allowed, frame.Length))
+        {
+            redis.DeleteOrUnsettle(key.StorageId);
+            return CommitOutcome.Stored;
+        }
+
+        return Settle(key, fleet.Commit(key.StorageId, frame, ttl, startedAt, lockToken));
+    }
+
+    private CommitOutcome Settle(CacheKey key, CommitOutcome outcome)
+    {
+        switch (outcome)
+        {
+            case CommitOutcome.Stored:
+                return outcome;
+            case CommitOutcome.Superseded or CommitOutcome.Fenced:
+                Log.CommitRefused(logger, key.StorageId, outcome.ToString().ToLowerInvariant());
+                return outcome;
+            default:
+                tiers.Redis!.Unsettle(key.StorageId);
+                return CommitOutcome.Stored;
+        }
+    }
+
+    private void NoteStoreTtl(TimeSpan ttl)
+    {
+        var known = Volatile.Read(ref _longestStoreTtlTicks);
+        while (ttl.Ticks > known)
+        {
+            var seen = Interlocked.CompareExchange(ref _longestStoreTtlTicks, ttl.Ticks, known);
+            if (seen == known)
+            {
+                return;
+            }
+
+            known = seen;
+        }
+    }
+}

@@ -1,0 +1,123 @@
+namespace CachedMethods.Internal;
+
+// The records that make a delete final (issue 9): the fleet clock, removal records, the clear horizon and
+// the commit that checks them. Every call goes through the Redis store's guard like the rest of the fleet.
+internal sealed partial class RedisFleetCoordinator
+{
+    /// <summary>How often the horizon is read again (a lost Clear message is caught within it).</summary>
+    private static readonly TimeSpan HorizonInterval = TimeSpan.FromSeconds(5);
+
+    /// <summary>How often the fleet clock is read again.</summary>
+    private static readonly TimeSpan ClockInterval = TimeSpan.FromSeconds(30);
+
+    private readonly ICacheFleetStore? _store;
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly Task _upkeep;
+    private long _horizon;
+
+    public FleetClock Clock { get; }
+
+    public long Horizon => Volatile.Read(ref _horizon);
+
+    public bool CommitsWrites => _store is not null;
+
+    public ValueTask<CommitOutcome> CommitAsync(string storageId, byte[] frame, TimeSpan ttl, long startedAt, string? lockToken, CancellationToken cancellationToken) =>
+        _store is null
+            ? default
+            : _guard.RunAsync((_store, storageId, frame, ttl, startedAt, lockToken), static (s, ct) => s._store.CommitAsync(s.storageId, s.frame, s.ttl, s.startedAt, s.lockToken, ct), default(CommitOutcome), "commit", cancellationToken);
+
+    public CommitOutcome Commit(string storageId, byte[] frame, TimeSpan ttl, long startedAt, string? lockToken) =>
+        _store is null
+            ? default
+            : _guard.Run((_store, storageId, frame, ttl, startedAt, lockToken), static s => s._store.Commit(s.storageId, s.frame, s.ttl, s.startedAt, s.lockToken), default(CommitOutcome), "commit");
+
+    public async ValueTask<int> RemoveAsync(string storageId, TimeSpan recordLifetime, CancellationToken cancellationToken) =>
+        _store is null
+            ? -1
+            : await _guard.RunAsync((_store, storageId, recordLifetime), static async (s, ct) => await s._store.RemoveAsync(s.storageId, s.recordLifetime, ct).ConfigureAwait(false) ? 1 : 0, -1, "remove", cancellationToken).ConfigureAwait(false);
+
+    public int Remove(string storageId, TimeSpan recordLifetime) =>
+        _store is null ? -1 : _guard.Run((_store, storageId, recordLifetime), static s => s._store.Remove(s.storageId, s.recordLifetime) ? 1 : 0, -1, "remove");
+
+    public async ValueTask<long> RemovedAtAsync(string storageId, CancellationToken cancellationToken)
+    {
+        if (_store is null)
+        {
+            return 0;
+        }
+
+        var at = await _guard.RunAsync((_store, storageId), static (s, ct) => s._store.GetRemovedAtAsync(s.storageId, ct), -1L, "read removal", cancellationToken).ConfigureAwait(false);
+        return Math.Max(at, at < 0 ? -1 : Horizon);
+    }
+
+    public long RemovedAt(string storageId)
+    {
+        if (_store is null)
+        {
+            return 0;
+        }
+
+        var at = _guard.Run((_store, storageId), static s => s._store.GetRemovedAt(s.storageId), -1L, "read removal");
+        return Math.Max(at, at < 0 ? -1 : Horizon);
+    }
+
+    public async ValueTask AdvanceHorizonAsync(CancellationToken cancellationToken)
+    {
+        var at = _store is null
+            ? Clock.Now()
+            : await _guard.RunAsync(_store, static (s, ct) => s.AdvanceHorizonAsync(ct), Clock.Now(), "advance horizon", cancellationToken).ConfigureAwait(false);
+        LearnHorizon(at);
+        await PublishAsync(new CoherenceMessage(CoherenceKind.Clear, "", at)).ConfigureAwait(false);
+    }
+
+    public void AdvanceHorizon()
+    {
+        var at = _store is null ? Clock.Now() : _guard.Run(_store, static s => s.AdvanceHorizon(), Clock.Now(), "advance horizon");
+        LearnHorizon(at);
+        PublishInBackground(new CoherenceMessage(CoherenceKind.Clear, "", at));
+    }
+
+    private void LearnHorizon(long at)
+    {
+        Clock.Observe(at);
+        var known = Volatile.Read(ref _horizon);
+        while (at > known)
+        {
+            var seen = Interlocked.CompareExchange(ref _horizon, at, known);
+            if (seen == known)
+            {
+                return;
+            }
+
+            known = seen;
+        }
+    }
+
+    /// <summary>
+    /// Reads the fleet clock and the horizon now and then, for as long as this process runs. Paced by the
+    /// real clock, not the configured <see cref="TimeProvider"/>: a test's fake time must not re-read the offset.
+    /// </summary>
+    private async Task KeepUpAsync(CancellationToken stopping)
+    {
+        var real = TimeProvider.System;
+        var lastClock = Clock.IsSynchronized ? real.GetTimestamp() : 0L;
+        try
+        {
+            while (!stopping.IsCancellationRequested)
+            {
+                if (!Clock.IsSynchronized || real.GetElapsedTime(lastClock) >= ClockInterval)
+                {
+                    var synchronized = await _guard.RunAsync((Clock, _store!), static async (s, ct) => { await s.Item1.SynchronizeAsync(s.Item2.GetTimeAsync, ct).ConfigureAwait(false); return true; }, false, "read clock", stopping).ConfigureAwait(false);
+                    lastClock = synchronized ? real.GetTimestamp() : lastClock;
+                }
+
+                var horizon = await _guard.RunAsync(_store!, static (s, ct) => s.GetHorizonAsync(ct), -1L, "read horizon", stopping).ConfigureAwait(false);
+                LearnHorizon(horizon);
+                await Task.Delay(Clock.IsSynchronized ? HorizonInterval : TimeSpan.FromMilliseconds(250), real, stopping).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+        {
+        }
+    }
+}
