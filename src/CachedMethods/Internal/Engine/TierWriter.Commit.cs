@@ -62,18 +62,5 @@ internal sealed partial class TierWriter
         }
     }
 
-    private void NoteStoreTtl(TimeSpan ttl)
-    {
-        var known = Volatile.Read(ref _longestStoreTtlTicks);
-        while (ttl.Ticks > known)
-        {
-            var seen = Interlocked.CompareExchange(ref _longestStoreTtlTicks, ttl.Ticks, known);
-            if (seen == known)
-            {
-                return;
-            }
-
-            known = seen;
-        }
-    }
+    private void NoteStoreTtl(TimeSpan ttl) => AtomicMax.Raise(ref _longestStoreTtlTicks, ttl.Ticks);
 }

@@ -27,20 +27,7 @@ internal sealed class FleetClock(TimeProvider time)
     /// Records a time the store stamped (a clear's horizon) that this process has seen: every later stamp here
     /// is after it, whatever the offset's error, so a write made after a clear was heard is never void by it.
     /// </summary>
-    public void Observe(long storeTime)
-    {
-        var known = Volatile.Read(ref _floor);
-        while (storeTime > known)
-        {
-            var seen = Interlocked.CompareExchange(ref _floor, storeTime, known);
-            if (seen == known)
-            {
-                return;
-            }
-
-            known = seen;
-        }
-    }
+    public void Observe(long storeTime) => AtomicMax.Raise(ref _floor, storeTime);
 
     /// <summary>The synchronous form of <see cref="SynchronizeAsync"/>, for the first reading at start.</summary>
     public bool Synchronize(Func<long> readStoreClock)

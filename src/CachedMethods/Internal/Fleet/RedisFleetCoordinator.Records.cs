@@ -80,17 +80,7 @@ internal sealed partial class RedisFleetCoordinator
     private void LearnHorizon(long at)
     {
         Clock.Observe(at);
-        var known = Volatile.Read(ref _horizon);
-        while (at > known)
-        {
-            var seen = Interlocked.CompareExchange(ref _horizon, at, known);
-            if (seen == known)
-            {
-                return;
-            }
-
-            known = seen;
-        }
+        AtomicMax.Raise(ref _horizon, at);
     }
 
     /// <summary>
