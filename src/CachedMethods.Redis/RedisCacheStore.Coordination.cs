@@ -106,7 +106,16 @@ public sealed partial class RedisCacheStore
         }
 
         var rest = string.Create(CultureInfo.InvariantCulture, $"|{(int)message.Kind}|{message.At}|{message.Value}");
-        await _database.ScriptEvaluateAsync(PublishScript, [SequenceKey], [(string)Channel!, InstanceId, rest]);
+        try
+        {
+            await _database.ScriptEvaluateAsync(PublishScript, [SequenceKey], [(string)Channel!, InstanceId, rest]);
+        }
+        catch (RedisServerException)
+        {
+            // Scripts denied (an ACL without EVAL, or INCR): published unnumbered, as before numbering, so coherence
+            // still works; a loss of such a message is not detected.
+            await _connection.GetSubscriber().PublishAsync(Channel, InstanceId + rest);
+        }
     }
 
     /// <inheritdoc/>
