@@ -100,31 +100,33 @@ internal sealed partial class RedisFleetCoordinator : IFleetCoordinator
         // Stamped with its sending time, so a receiver can measure the lag (Tag messages carry theirs already).
         // Not a Clear: its time is the clear horizon, and none (0) is a clear that leaves copies below Redis valid.
         message = message.At == 0 && message.Kind != CoherenceKind.Clear ? message with { At = _time.GetUtcNow().ToUnixTimeMilliseconds() } : message;
-        FleetMetrics.Sent(_nameTag, message.Kind);
         var publish = TryPublishAsync(message);
         if (publish.IsCompletedSuccessfully)
         {
-            if (!publish.Result)
-            {
-                _ = RetryPublishAsync(message);
-            }
-
+            Published(publish.Result, message);
             return ValueTask.CompletedTask;
         }
 
-        return PublishOrRetryAsync(publish, message);
+        return PublishedWhenDoneAsync(publish, message);
     }
 
     private ValueTask<bool> TryPublishAsync(CoherenceMessage message) =>
         _guard.RunAsync((_coordinator, message), static (s, _) => GuardedStore.Completed(s._coordinator.PublishAsync(s.message)), false, "publish", CancellationToken.None);
 
-    private async ValueTask PublishOrRetryAsync(ValueTask<bool> publish, CoherenceMessage message)
+    /// <summary>Counts a published message; retries one that was not.</summary>
+    private void Published(bool published, CoherenceMessage message)
     {
-        if (!await publish.ConfigureAwait(false))
+        if (published)
+        {
+            FleetMetrics.Sent(_nameTag, message.Kind);
+        }
+        else
         {
             _ = RetryPublishAsync(message);
         }
     }
+
+    private async ValueTask PublishedWhenDoneAsync(ValueTask<bool> publish, CoherenceMessage message) => Published(await publish.ConfigureAwait(false), message);
 
     /// <summary>
     /// Sends a message whose publish failed again, in the background (the caller already has its answer), a few
@@ -141,6 +143,7 @@ internal sealed partial class RedisFleetCoordinator : IFleetCoordinator
                 await Task.Delay(delay, TimeProvider.System, _stopping.Token).ConfigureAwait(false);
                 if (await TryPublishAsync(message).ConfigureAwait(false))
                 {
+                    FleetMetrics.Sent(_nameTag, message.Kind);
                     return;
                 }
             }
@@ -173,6 +176,7 @@ internal sealed partial class RedisFleetCoordinator : IFleetCoordinator
         _stopping.Cancel();
     }
 
+    /// <summary>A message is counted as sent once Redis took it; a publish that failed or was skipped is not.</summary>
     private static async ValueTask<long?> ReadTagTimeAsync(ICacheCoordinator coordinator, string tag, CancellationToken cancellationToken) =>
         (await coordinator.GetTagInvalidatedAsync(tag, cancellationToken).ConfigureAwait(false))?.ToUnixTimeMilliseconds() ?? TagClock.Never;
 
