@@ -69,7 +69,7 @@ public sealed partial class CacheManager : IAsyncDisposable, IDisposable
         _writer = new TierWriter(_tiers, _fleet, serializer, _time, _logger, options.DefaultTtl + TimeSpan.FromSeconds(options.FailSafeMaxStalenessSeconds));
         _reader = new TierReader(_tiers, _writer, _fleet, serializer, _time, _logger);
         _runner = new FactoryRunner(_writer, _methods, _nameTag, _time, _logger);
-        _refresh = new RefreshScheduler(_fleet, _memory, _logger);
+        _refresh = new RefreshScheduler(_fleet, _memory, _nameTag, _logger);
 
         CacheMetrics.Register(this);
         Log.Started(_logger, CacheEnvironment, options.ResolvedMemoryBytes / (1024 * 1024), _tiers.Redis?.Name ?? "off", _tiers.Persistent?.Name ?? "off");

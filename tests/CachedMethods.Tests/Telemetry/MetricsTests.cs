@@ -1,13 +1,15 @@
 using CachedMethods.Tests.Infrastructure;
+using CachedMethods.TestSupport;
 using Microsoft.Extensions.Time.Testing;
 
 namespace CachedMethods.Tests.Telemetry;
 
 /// <summary>
 /// Reads every instrument of the <c>CachedMethods</c> meter through a <see cref="System.Diagnostics.Metrics.MeterListener"/>
-/// after a scripted sequence of hits, misses, evictions, errors and a timeout, and checks the counts exactly.
-/// The failing tier is a fault decorator around an in-memory Redis stand-in; the fleet instruments, which need
-/// a real Redis, are read in CachedMethods.IntegrationTests.
+/// after a scripted sequence of hits, misses, evictions, size skips, errors, a timeout and refreshes, and checks
+/// the values exactly. The failing tier is a fault decorator around an in-memory Redis stand-in; the fleet
+/// instruments (<see cref="InstrumentCoverage.Fleet"/>), which need a real Redis, are read in
+/// CachedMethods.IntegrationTests' FleetMetricsTests. Every other instrument the meter publishes must be read here.
 /// </summary>
 public sealed class MetricsTests
 {
@@ -26,6 +28,8 @@ public sealed class MetricsTests
         {
             o.CacheName = _name;
             o.MemoryCacheSizeMb = 1;
+            o.MaxMemoryEntryBytes = 500_000;
+            o.MaxRedisEntryBytes = 700_000;
             o.UseFakeRedis(redis, operationTimeoutMs: 100);
         }));
 
@@ -40,6 +44,13 @@ public sealed class MetricsTests
             _time.Advance(TimeSpan.FromSeconds(1));
             await cache.GetOrCreateAsync($"big-{i}", _ => new ValueTask<byte[]>(RandomBytes(400_000)));
         }
+
+        // A value over both tiers' entry limits: skipped by memory and by Redis.
+        await cache.GetOrCreateAsync("huge", _ => new ValueTask<byte[]>(RandomBytes(800_000)));
+
+        metrics.Collect();
+        Assert.Equal(0, metrics.Observed("cachedmethods.tier.circuit.state", "tier=redis"));
+        Assert.Equal(1, metrics.Observed("cachedmethods.tier.available", "tier=redis"));
 
         // Phase B, Redis throwing: its read and its write fail.
         redis.Mode = ChaosMode.Throw;
@@ -56,20 +67,20 @@ public sealed class MetricsTests
         Assert.Equal(2, metrics.Observed("cachedmethods.requests", $"method={Method},outcome=hit"));
         Assert.Equal(3, metrics.Observed("cachedmethods.requests", $"method={Method},outcome=miss"));
         Assert.Equal(0, metrics.Observed("cachedmethods.requests", "method=(direct),outcome=hit"));
-        Assert.Equal(3, metrics.Observed("cachedmethods.requests", "method=(direct),outcome=miss"));
+        Assert.Equal(4, metrics.Observed("cachedmethods.requests", "method=(direct),outcome=miss"));
 
         Assert.Equal(1, metrics.Observed("cachedmethods.tier.lookups", "tier=memory,outcome=hit"));
-        Assert.Equal(7, metrics.Observed("cachedmethods.tier.lookups", "tier=memory,outcome=miss"));
+        Assert.Equal(8, metrics.Observed("cachedmethods.tier.lookups", "tier=memory,outcome=miss"));
         Assert.Equal(1, metrics.Observed("cachedmethods.tier.lookups", "tier=redis,outcome=hit"));
-        Assert.Equal(6, metrics.Observed("cachedmethods.tier.lookups", "tier=redis,outcome=miss"));
+        Assert.Equal(7, metrics.Observed("cachedmethods.tier.lookups", "tier=redis,outcome=miss"));
 
         Assert.Equal(2, metrics.Observed("cachedmethods.tier.errors", "tier=redis,error.type=error"));
         Assert.Equal(1, metrics.Observed("cachedmethods.tier.errors", "tier=redis,error.type=timeout"));
         Assert.Equal(1, metrics.Observed("cachedmethods.tier.circuit.state", "tier=redis"));
         Assert.Equal(0, metrics.Observed("cachedmethods.tier.available", "tier=redis"));
         Assert.Equal(1, metrics.Observed("cachedmethods.tier.available", "tier=memory"));
-        Assert.Equal(0, metrics.Observed("cachedmethods.tier.skipped", "tier=memory"));
-        Assert.Equal(0, metrics.Observed("cachedmethods.tier.skipped", "tier=redis"));
+        Assert.Equal(1, metrics.Observed("cachedmethods.tier.skipped", "tier=memory"));
+        Assert.Equal(1, metrics.Observed("cachedmethods.tier.skipped", "tier=redis"));
 
         Assert.Equal(2, metrics.Observed("cachedmethods.evictions", "tier=memory"));
         // Left in memory: big-2, big-3, page 2 and page 3.
@@ -80,19 +91,79 @@ public sealed class MetricsTests
         Assert.Equal(4, metrics.Observed("cachedmethods.tier.entries", "tier=redis"));
 
         Assert.Equal(3, metrics.Recorded("cachedmethods.factory.duration", $"method={Method},outcome=success").Count);
-        Assert.Equal(3, metrics.Recorded("cachedmethods.factory.duration", "method=(direct),outcome=success").Count);
+        Assert.Equal(4, metrics.Recorded("cachedmethods.factory.duration", "method=(direct),outcome=success").Count);
         Assert.All(metrics.Recorded("cachedmethods.factory.duration", $"method={Method},outcome=success"), d => Assert.True(d >= 0));
+        // No series beyond the ones checked above.
+        Assert.Equal(["method=(direct),outcome=success", $"method={Method},outcome=success"], metrics.Series("cachedmethods.factory.duration"));
+        Assert.Equal(["outcome=hit,tier=memory", "outcome=hit,tier=redis", "outcome=miss,tier=memory", "outcome=miss,tier=redis"], metrics.Series("cachedmethods.tier.lookups"));
 
         // GetStats is a view over the same counters.
         var stats = cache.GetStats();
         var method = stats.Method(Method)!;
         Assert.Equal((5, 1, 1, 3), (method.Requests, method.MemoryHits, method.LowerTierHits, method.FactoryRuns));
-        Assert.Equal(8, stats.TotalRequests);
+        Assert.Equal(9, stats.TotalRequests);
         Assert.Equal(2, stats.TotalHits);
-        Assert.Equal((1L, 7L), (stats["memory"]!.Hits, stats["memory"]!.Misses));
-        Assert.Equal((1L, 6L, 3L, 1L), (stats["redis"]!.Hits, stats["redis"]!.Misses, stats["redis"]!.Errors, stats["redis"]!.Timeouts));
+        Assert.Equal((1L, 8L), (stats["memory"]!.Hits, stats["memory"]!.Misses));
+        Assert.Equal((1L, 7L, 3L, 1L), (stats["redis"]!.Hits, stats["redis"]!.Misses, stats["redis"]!.Errors, stats["redis"]!.Timeouts));
         Assert.True(stats["redis"]!.CircuitOpen);
         Assert.Equal(2, stats["memory"]!.Evictions);
+
+        // Refresh-ahead and a failing factory, in a second engine of its own.
+        using var refreshMetrics = new MetricsRecorder(_name + "-refresh");
+        await RefreshAheadAndAFailingFactory(refreshMetrics, _name + "-refresh");
+
+        // Every instrument the meter publishes was read here, but those read against a real Redis.
+        var published = metrics.Published.Keys.Except(InstrumentCoverage.Fleet).Order(StringComparer.Ordinal);
+        var read = metrics.Checked.Union(refreshMetrics.Checked).Order(StringComparer.Ordinal);
+        Assert.Equal(published, read);
+    }
+
+    /// <summary>
+    /// A memory-only engine: one miss, two hits past the refresh point (the first refresh succeeds, the
+    /// second one throws), then a factory that throws on a miss.
+    /// </summary>
+    private async Task RefreshAheadAndAFailingFactory(MetricsRecorder metrics, string name)
+    {
+        await using var cache = new CacheManager(TestOptions.Create(_time, configure: o => o.CacheName = name));
+        var ahead = new CacheEntryOptions { Ttl = TimeSpan.FromMinutes(10), RefreshAheadFraction = 0.5 };
+        var runs = 0;
+        ValueTask<string> Factory(CancellationToken _) => ++runs switch
+        {
+            1 => new("v1"),
+            2 => new("v2"),
+            _ => throw new InvalidOperationException("refresh failed"),
+        };
+
+        Assert.Equal("v1", await cache.GetOrCreateAsync("ahead", Factory, ahead));
+        _time.Advance(TimeSpan.FromMinutes(6));
+        Assert.Equal("v1", await cache.GetOrCreateAsync("ahead", Factory, ahead));
+        await Eventually(() => metrics.Added("cachedmethods.refreshes", "method=(direct),outcome=success") == 1, metrics);
+        // The refreshed entry was created at minute 6: due again from minute 11.
+        _time.Advance(TimeSpan.FromMinutes(6));
+        Assert.Equal("v2", await cache.GetOrCreateAsync("ahead", Factory, ahead));
+        await Eventually(() => metrics.Added("cachedmethods.refreshes", "method=(direct),outcome=error") == 1, metrics);
+
+        await Assert.ThrowsAsync<InvalidOperationException>(async () =>
+            await cache.GetOrCreateAsync<string>("broken", _ => throw new InvalidOperationException("no")));
+
+        metrics.Collect();
+        Assert.Equal(["method=(direct),outcome=error", "method=(direct),outcome=success"], metrics.Series("cachedmethods.refreshes"));
+        Assert.Equal(3, runs);
+        Assert.Equal(2, metrics.Observed("cachedmethods.requests", "method=(direct),outcome=hit"));
+        Assert.Equal(2, metrics.Observed("cachedmethods.requests", "method=(direct),outcome=miss"));
+        // A refresh runs the factory outside the miss path: counted by cachedmethods.refreshes, not timed as a miss's run.
+        Assert.Single(metrics.Recorded("cachedmethods.factory.duration", "method=(direct),outcome=success"));
+        Assert.Single(metrics.Recorded("cachedmethods.factory.duration", "method=(direct),outcome=error"));
+    }
+
+    private static async Task Eventually(Func<bool> condition, MetricsRecorder metrics)
+    {
+        var deadline = DateTime.UtcNow + Safety;
+        while (!condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, metrics.Dump());
+            await Task.Delay(20);
+        }
     }
 
     [Fact]

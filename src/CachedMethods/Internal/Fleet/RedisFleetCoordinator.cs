@@ -93,9 +93,14 @@ internal sealed partial class RedisFleetCoordinator : IFleetCoordinator
         // Stamped with its sending time, so a receiver can measure the lag (Tag messages carry theirs already).
         // Not a Clear: its time is the clear horizon, and none (0) is a clear that leaves copies below Redis valid.
         message = message.At == 0 && message.Kind != CoherenceKind.Clear ? message with { At = _time.GetUtcNow().ToUnixTimeMilliseconds() } : message;
-        FleetMetrics.Sent(_nameTag, message.Kind);
         var publish = _guard.RunAsync((_coordinator, message), static (s, _) => GuardedStore.Completed(s._coordinator.PublishAsync(s.message)), false, "publish", CancellationToken.None);
-        return publish.IsCompletedSuccessfully ? ValueTask.CompletedTask : new ValueTask(publish.AsTask());
+        if (publish.IsCompletedSuccessfully)
+        {
+            CountSent(publish.Result, message.Kind);
+            return ValueTask.CompletedTask;
+        }
+
+        return CountWhenSentAsync(publish, message.Kind);
     }
 
     public void PublishInBackground(CoherenceMessage message)
@@ -118,6 +123,17 @@ internal sealed partial class RedisFleetCoordinator : IFleetCoordinator
         _coordinator.MessageReceived -= OnMessage;
         _stopping.Cancel();
     }
+
+    /// <summary>A message is counted as sent once Redis took it; a publish that failed or was skipped is not.</summary>
+    private void CountSent(bool published, CoherenceKind kind)
+    {
+        if (published)
+        {
+            FleetMetrics.Sent(_nameTag, kind);
+        }
+    }
+
+    private async ValueTask CountWhenSentAsync(ValueTask<bool> publish, CoherenceKind kind) => CountSent(await publish.ConfigureAwait(false), kind);
 
     private static async ValueTask<long?> ReadTagTimeAsync(ICacheCoordinator coordinator, string tag, CancellationToken cancellationToken) =>
         (await coordinator.GetTagInvalidatedAsync(tag, cancellationToken).ConfigureAwait(false))?.ToUnixTimeMilliseconds() ?? TagClock.Never;

@@ -6,9 +6,10 @@ namespace CachedMethods.Internal;
 /// <summary>
 /// Refresh-ahead: one background refresh per key in this process, and one per fleet when the entry
 /// asks for distributed single-flight (the process that takes the key's lock refreshes; the others
-/// push their refresh point back and receive the new value through the coherence channel).
+/// push their refresh point back and receive the new value through the coherence channel). Each
+/// refresh is counted by its outcome (<c>cachedmethods.refreshes</c>).
 /// </summary>
-internal sealed class RefreshScheduler(IFleetCoordinator fleet, MemoryCacheStore? memory, ILogger logger)
+internal sealed class RefreshScheduler(IFleetCoordinator fleet, MemoryCacheStore? memory, KeyValuePair<string, object?> nameTag, ILogger logger)
 {
     private static readonly TimeSpan RetryDelay = TimeSpan.FromSeconds(5);
 
@@ -36,6 +37,7 @@ internal sealed class RefreshScheduler(IFleetCoordinator fleet, MemoryCacheStore
                 {
                     // Another process refreshes; its write drops our copy through the coherence channel.
                     memory?.PostponeRefresh(key, RetryDelay);
+                    CacheMetrics.Refreshed(nameTag, key.MethodName, "peer");
                     return;
                 }
             }
@@ -43,12 +45,14 @@ internal sealed class RefreshScheduler(IFleetCoordinator fleet, MemoryCacheStore
             var startedAt = work.Runner.Now();
             var value = await work.Factory(work.State, CancellationToken.None).ConfigureAwait(false);
             await work.Runner.StoreAsync(key, value, work.Policy, startedAt, attempt.Token).ConfigureAwait(false);
+            CacheMetrics.Refreshed(nameTag, key.MethodName, "success");
         }
         catch (Exception ex)
         {
             // The current entry stays until it expires; the next hit past the refresh point tries again.
             Log.BackgroundFactoryFailed(logger, key.StorageId, ex);
             memory?.PostponeRefresh(key, RetryDelay);
+            CacheMetrics.Refreshed(nameTag, key.MethodName, "error");
         }
         finally
         {

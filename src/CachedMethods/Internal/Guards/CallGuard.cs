@@ -16,6 +16,9 @@ namespace CachedMethods.Internal;
 /// </remarks>
 internal sealed class CallGuard(string name, TimeSpan timeout, TimeProvider time, ILogger logger, Func<bool> isAvailable, bool boundsOwnCalls)
 {
+    /// <summary>The operation name of a store read: its failure or skip is also noted on the tier-read span.</summary>
+    public const string ReadOperation = "get";
+
     private readonly CircuitBreaker _circuit = new(time);
 
     public string Name => name;
@@ -35,6 +38,7 @@ internal sealed class CallGuard(string name, TimeSpan timeout, TimeProvider time
     {
         if (!Enter(out var probe))
         {
+            Skipped(operation);
             return fallback;
         }
 
@@ -56,6 +60,7 @@ internal sealed class CallGuard(string name, TimeSpan timeout, TimeProvider time
     {
         if (!Enter(out var probe))
         {
+            Skipped(operation);
             return new ValueTask<TResult>(fallback);
         }
 
@@ -107,6 +112,14 @@ internal sealed class CallGuard(string name, TimeSpan timeout, TimeProvider time
         return isAvailable() && _circuit.AllowCall(out probe);
     }
 
+    private void Skipped(string operation)
+    {
+        if (operation == ReadOperation)
+        {
+            CacheTracing.NoteTierReadFault(name, null);
+        }
+    }
+
     private void Succeeded()
     {
         if (_circuit.OnSuccess())
@@ -127,6 +140,11 @@ internal sealed class CallGuard(string name, TimeSpan timeout, TimeProvider time
         }
 
         Log.StoreFailed(logger, name, operation, exception is TimeoutException ? "timed out" : exception.GetType().Name, exception);
+        if (operation == ReadOperation)
+        {
+            CacheTracing.NoteTierReadFault(name, exception);
+        }
+
         if (_circuit.OnFailure(probe))
         {
             Log.CircuitOpened(logger, name, CircuitBreaker.FailureThreshold);

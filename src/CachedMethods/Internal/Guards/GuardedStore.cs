@@ -46,12 +46,12 @@ internal sealed class GuardedStore
     public bool CanRunSynchronously => Store.SupportsSynchronousIo;
 
     public byte[]? Get(string storageId) =>
-        CanRunSynchronously ? Guard.Run((Store, storageId), static s => s.Store.Get(s.storageId), null, "get") : null;
+        CanRunSynchronously ? Guard.Run((Store, storageId), static s => s.Store.Get(s.storageId), null, CallGuard.ReadOperation) : null;
 
     public ValueTask<byte[]?> GetAsync(string storageId, CancellationToken cancellationToken) =>
         BudgetSpent(out var bound)
             ? new ValueTask<byte[]?>((byte[]?)null)
-            : Guard.RunAsync((Store, storageId), static (s, ct) => s.Store.GetAsync(s.storageId, ct), null, "get", cancellationToken, bound);
+            : Guard.RunAsync((Store, storageId), static (s, ct) => s.Store.GetAsync(s.storageId, ct), null, CallGuard.ReadOperation, cancellationToken, bound);
 
     public bool Set(string storageId, ReadOnlyMemory<byte> envelope, TimeSpan timeToLive) =>
         Guard.Run((Store, storageId, envelope, timeToLive), static s => { s.Store.Set(s.storageId, s.envelope, s.timeToLive); return true; }, false, "set");

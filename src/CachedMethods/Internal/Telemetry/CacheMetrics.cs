@@ -43,6 +43,9 @@ internal static class CacheMetrics
     public static readonly Histogram<double> CoherenceLag = Meter.CreateHistogram<double>(
         "cachedmethods.coherence.lag", "s", "Time from a coherence message's sending to its receipt here.");
 
+    public static readonly Counter<long> Refreshes = Meter.CreateCounter<long>(
+        "cachedmethods.refreshes", "{refresh}", "Refresh-ahead runs in the background, by method and outcome: success, error, or peer (another process holds the key's lock and refreshes).");
+
     static CacheMetrics()
     {
         Meter.CreateObservableCounter("cachedmethods.requests", static () => Collect(static (e, m) => e.ObserveRequests(m)), "{request}",
@@ -68,6 +71,15 @@ internal static class CacheMetrics
     public static void Register(CacheManager engine) => Engines.AddOrUpdate(engine, null);
 
     public static void Unregister(CacheManager engine) => Engines.Remove(engine);
+
+    /// <summary>Counts one refresh-ahead of <paramref name="method"/>: <c>success</c>, <c>error</c> or <c>peer</c>.</summary>
+    public static void Refreshed(KeyValuePair<string, object?> cacheName, string method, string outcome)
+    {
+        if (Refreshes.Enabled)
+        {
+            Refreshes.Add(1, cacheName, Tag(MethodTag, method), Tag(OutcomeTag, outcome));
+        }
+    }
 
     public static KeyValuePair<string, object?> Tag(string name, object? value) => new(name, value);
 
