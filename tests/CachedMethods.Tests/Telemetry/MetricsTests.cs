@@ -167,6 +167,61 @@ public sealed class MetricsTests
     }
 
     [Fact]
+    public async Task Errors_and_circuits_are_counted_per_tier_and_a_tier_that_answers_again_closes_its_circuit()
+    {
+        using var metrics = new MetricsRecorder(_name);
+        var redis = new ChaosStore(ChaosMode.Pass);
+        var s3 = new ChaosStore(new InMemoryStore(CacheTiers.Persistent, "s3")) { Mode = ChaosMode.Throw };
+        await using var cache = new CacheManager(TestOptions.Create(_time, configure: o =>
+        {
+            o.CacheName = _name;
+            o.UseFakeRedis(redis);
+            o.S3.Bucket = "fake";
+            o.S3StoreFactory = (_, _) => s3;
+        }));
+
+        // S3 throws: the read and the write of page 1, then the read of page 2 (the third failure: its circuit opens, its write is skipped).
+        Assert.Equal("page 1", await Read(cache, "1"));
+        Assert.Equal("page 2", await Read(cache, "2"));
+        metrics.Collect();
+        var dump = metrics.Dump();
+        Assert.Equal(3, metrics.Observed("cachedmethods.tier.errors", "tier=s3,error.type=error"));
+        Assert.Equal(0, metrics.Observed("cachedmethods.tier.errors", "tier=s3,error.type=timeout"));
+        Assert.Equal(0, metrics.Observed("cachedmethods.tier.errors", "tier=redis,error.type=error"));
+        Assert.Equal(0, metrics.Observed("cachedmethods.tier.errors", "tier=redis,error.type=timeout"));
+        Assert.Equal(1, metrics.Observed("cachedmethods.tier.circuit.state", "tier=s3"));
+        Assert.Equal(0, metrics.Observed("cachedmethods.tier.circuit.state", "tier=redis"));
+        Assert.Equal(0, metrics.Observed("cachedmethods.tier.available", "tier=s3"));
+        Assert.Equal(1, metrics.Observed("cachedmethods.tier.available", "tier=redis"));
+        Assert.Equal(0, metrics.Observed("cachedmethods.tier.entries", "tier=s3"));
+
+        // S3 answers again: past the circuit's break, the read of page 3 is the probe that closes it.
+        s3.Mode = ChaosMode.Pass;
+        _time.Advance(TimeSpan.FromSeconds(3));
+        Assert.Equal("page 3", await Read(cache, "3"));
+        // Page 1 from Redis, once memory has forgotten it.
+        cache.MemoryStore!.Clear();
+        Assert.Equal("page 1", await Read(cache, "1"));
+
+        metrics.Collect();
+        dump = metrics.Dump();
+        Assert.True(metrics.Observed("cachedmethods.tier.circuit.state", "tier=s3") == 0, dump);
+        Assert.Equal(1, metrics.Observed("cachedmethods.tier.available", "tier=s3"));
+        Assert.Equal(3, metrics.Observed("cachedmethods.tier.errors", "tier=s3,error.type=error"));
+        Assert.Equal(1, metrics.Observed("cachedmethods.tier.entries", "tier=s3"));
+        Assert.Equal(3, metrics.Observed("cachedmethods.tier.entries", "tier=redis"));
+        Assert.Equal(0, metrics.Observed("cachedmethods.tier.lookups", "tier=memory,outcome=hit"));
+        Assert.Equal(4, metrics.Observed("cachedmethods.tier.lookups", "tier=memory,outcome=miss"));
+        Assert.Equal(1, metrics.Observed("cachedmethods.tier.lookups", "tier=redis,outcome=hit"));
+        Assert.Equal(3, metrics.Observed("cachedmethods.tier.lookups", "tier=redis,outcome=miss"));
+        // A failed read is also a miss: S3 was asked for pages 1, 2 and 3 (page 1 came from Redis the second time).
+        Assert.Equal(0, metrics.Observed("cachedmethods.tier.lookups", "tier=s3,outcome=hit"));
+        Assert.Equal(3, metrics.Observed("cachedmethods.tier.lookups", "tier=s3,outcome=miss"));
+        Assert.Equal(1, metrics.Observed("cachedmethods.requests", $"method={Method},outcome=hit"));
+        Assert.Equal(3, metrics.Observed("cachedmethods.requests", $"method={Method},outcome=miss"));
+    }
+
+    [Fact]
     public async Task A_failing_factory_is_counted_as_an_error_run()
     {
         using var metrics = new MetricsRecorder(_name);

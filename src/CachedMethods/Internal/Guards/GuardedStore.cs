@@ -11,6 +11,9 @@ internal sealed class GuardedStore
     /// <summary>How often unsettled keys are retried while the store fails; also how soon after it answers they are settled.</summary>
     internal static readonly TimeSpan SettleInterval = TimeSpan.FromMilliseconds(250);
 
+    // Only its type and message are read (a span's error.type and status): one instance serves every read.
+    private static readonly TimeoutException BudgetSpentException = new("The call's time budget in this store was spent before the read.");
+
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
     private readonly CancellationTokenSource _stopping = new();
@@ -50,7 +53,7 @@ internal sealed class GuardedStore
 
     public ValueTask<byte[]?> GetAsync(string storageId, CancellationToken cancellationToken) =>
         BudgetSpent(out var bound)
-            ? new ValueTask<byte[]?>((byte[]?)null)
+            ? BudgetSpentRead()
             : Guard.RunAsync((Store, storageId), static (s, ct) => s.Store.GetAsync(s.storageId, ct), null, CallGuard.ReadOperation, cancellationToken, bound);
 
     public bool Set(string storageId, ReadOnlyMemory<byte> envelope, TimeSpan timeToLive) =>
@@ -223,6 +226,13 @@ internal sealed class GuardedStore
 
         Counters.Timeout();
         return true;
+    }
+
+    /// <summary>A read not started because the call's budget is spent: a timeout, also on the read's span.</summary>
+    private ValueTask<byte[]?> BudgetSpentRead()
+    {
+        CacheTracing.NoteTierReadFault(Name, BudgetSpentException);
+        return new ValueTask<byte[]?>((byte[]?)null);
     }
 
     /// <summary>Turns a result-less call into one with a result, without a state machine when it completed at once.</summary>
