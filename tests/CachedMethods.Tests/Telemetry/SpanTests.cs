@@ -73,6 +73,7 @@ public sealed class SpanTests
             var hung = cache.GetOrCreateAsync("b", _ => new ValueTask<string>("b")).AsTask();
             _time.Advance(TimeSpan.FromMilliseconds(150));
             Assert.Equal("b", await hung.WaitAsync(Safety));
+            // (The read's timer is set before the call returns: every await before it completes synchronously.)
             var read = Assert.Single(spans.Under(root), a => a.OperationName == TierRead);
             Assert.Equal("timeout", read.GetTagItem("cachedmethods.outcome"));
             Assert.Equal(ActivityStatusCode.Error, read.Status);
@@ -91,6 +92,43 @@ public sealed class SpanTests
         }
 
         Assert.True(cache.GetStats()["redis"]!.CircuitOpen);
+    }
+
+    [Fact]
+    public async Task A_failed_synchronous_tier_read_and_a_factory_past_its_hard_timeout_end_their_spans_as_failures()
+    {
+        using var spans = new SpanRecorder();
+        var redis = new ChaosStore(ChaosMode.Throw);
+        await using var cache = new CacheManager(TestOptions.Create(_time, configure: o => o.UseFakeRedis(redis)));
+
+        using (var root = spans.StartRoot("sync"))
+        {
+            Assert.Equal("s", cache.GetOrCreate("sync", () => "s"));
+            var ended = spans.Under(root);
+            Assert.Equal([(TierRead, "error"), (Factory, "success")], ended.Select(Describe));
+            Assert.Equal(ActivityStatusCode.Error, ended[0].Status);
+        }
+
+        redis.Mode = ChaosMode.Pass;
+        var release = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+        using (var root = spans.StartRoot("hard timeout"))
+        {
+            var slow = cache.GetOrCreateAsync("slow", async _ => await release.Task, new CacheEntryOptions { HardTimeout = TimeSpan.FromSeconds(1) }).AsTask();
+            // Advanced until the call gives up, so the test does not depend on when the timeout's timer is set.
+            var deadline = DateTime.UtcNow + Safety;
+            while (!slow.IsCompleted && DateTime.UtcNow < deadline)
+            {
+                _time.Advance(TimeSpan.FromSeconds(2));
+                await Task.Delay(20);
+            }
+
+            await Assert.ThrowsAsync<TimeoutException>(() => slow.WaitAsync(Safety));
+            var factory = Assert.Single(spans.Under(root), a => a.OperationName == Factory);
+            Assert.Equal("timeout", factory.GetTagItem("cachedmethods.outcome"));
+            Assert.Equal(ActivityStatusCode.Error, factory.Status);
+        }
+
+        release.SetResult("late");
     }
 
     private static (string, object?) Describe(Activity activity) => (activity.OperationName, activity.GetTagItem("cachedmethods.outcome"));
