@@ -1,12 +1,21 @@
 #!/usr/bin/env bash
 # NativeAOT smoke test, run by scripts/test.sh after the tests: publishes tests/CachedMethods.AotSmoke (a small
-# consumer with a [Cached] method, a [CacheSerializable] type and CachedMethods.Hybrid: every package that declares
-# IsAotCompatible) with NativeAOT, then runs the binary twice over
+# consumer with a [Cached] method, a [CacheSerializable] type, CachedMethods.Hybrid and CachedMethods.HealthChecks:
+# every package that declares IsAotCompatible, which is checked first) with NativeAOT, then runs the binary twice over
 # one disk folder. The first run must compute, the second must be served from disk with the exact same values.
 # Trimming and AOT warnings are errors in this repository (TreatWarningsAsErrors), so a publish that succeeds
 # has none; the log is also checked for any IL warning. Exits non-zero on any failure.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+
+# The claim stays only where it is checked: every src project that declares IsAotCompatible is published here.
+for project in src/*/*.csproj; do
+  grep -q '<IsAotCompatible>true</IsAotCompatible>' "$project" || continue
+  if ! grep -qF "../../$project" tests/CachedMethods.AotSmoke/CachedMethods.AotSmoke.csproj; then
+    echo "aot-smoke: $project declares IsAotCompatible, but tests/CachedMethods.AotSmoke does not reference it"
+    exit 1
+  fi
+done
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT

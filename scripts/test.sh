@@ -13,7 +13,7 @@ missing=()
 command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
 command -v tesseract >/dev/null 2>&1 || missing+=(tesseract-ocr)
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
-# The NativeAOT smoke step links with clang and zlib.
+# The NativeAOT steps (aot-smoke.sh, sample-aot.sh) link with clang and zlib.
 command -v clang >/dev/null 2>&1 || command -v clang-14 >/dev/null 2>&1 || missing+=(clang)
 [ -e /usr/lib/x86_64-linux-gnu/libz.so ] || missing+=(zlib1g-dev)
 if [ ${#missing[@]} -gt 0 ]; then
@@ -67,6 +67,14 @@ if bash scripts/aot-smoke.sh; then
 else
   failed=$((failed + 1))
   echo "aot-smoke failed"
+fi
+
+# NativeAOT: the sample, with its README's publish command, run twice over one disk folder; one test.
+if bash scripts/sample-aot.sh; then
+  passed=$((passed + 1))
+else
+  failed=$((failed + 1))
+  echo "sample-aot failed"
 fi
 echo "$passed passed, $failed failed"
 [ "$status" -eq 0 ] && [ "$failed" -eq 0 ]

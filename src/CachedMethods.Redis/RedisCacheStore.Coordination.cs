@@ -15,6 +15,8 @@ public sealed partial class RedisCacheStore
     // process must never release or extend the new holder's lock.
     private const string ReleaseScript = "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end";
     private const string RenewScript = "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('pexpire', KEYS[1], ARGV[2]) else return 0 end";
+    // Numbers and publishes in one step: the numbers are gapless, so a receiver can tell that one was lost.
+    private const string PublishScript = "local n = redis.call('incr', KEYS[1]) redis.call('publish', ARGV[1], ARGV[2] .. '.' .. n .. ARGV[3]) return n";
     // Keeps the latest invalidation time: an older one arriving late never moves it back.
     private const string TagScript = "local c = redis.call('get', KEYS[1]) if (not c) or tonumber(c) < tonumber(ARGV[1]) then redis.call('set', KEYS[1], ARGV[1], 'PX', ARGV[2]) end return 1";
 
@@ -22,8 +24,12 @@ public sealed partial class RedisCacheStore
     public static readonly TimeSpan TagRecordLifetime = TimeSpan.FromDays(30);
 
     private readonly Lock _subscriptionGate = new();
+    private readonly MessageSequence _sequence = new();
     private Action<CoherenceMessage>? _messageReceived;
     private int _subscribed;
+    private int _discardNextIncoming;
+    private int _failNextPublish;
+    private int _discardedMessages;
 
     /// <inheritdoc/>
     public string InstanceId { get; } = Guid.NewGuid().ToString("N");
@@ -85,12 +91,45 @@ public sealed partial class RedisCacheStore
         await _database.KeyExistsAsync(LockKey(storageId)).WaitAsync(cancellationToken);
 
     /// <inheritdoc/>
+    /// <remarks>
+    /// Numbers the message from <c>{prefix}sequence</c> in the same script as the <c>PUBLISH</c>, so the numbers are
+    /// gapless and a receiver can tell a lost message (<see cref="CheckMessagesAsync"/>). The origin field is
+    /// <c>{instance}.{number}</c>: a reader that knows no numbers still sees a foreign origin.
+    /// </remarks>
     public async ValueTask PublishAsync(CoherenceMessage message)
     {
         EnsureSubscribed();
-        var text = string.Create(CultureInfo.InvariantCulture, $"{InstanceId}|{(int)message.Kind}|{message.At}|{message.Value}");
-        await _connection.GetSubscriber().PublishAsync(Channel, text);
+        if (TakeOne(ref _failNextPublish))
+        {
+            Interlocked.Increment(ref _discardedMessages);
+            throw new RedisConnectionException(ConnectionFailureType.SocketFailure, "Test hook: this publish was discarded.");
+        }
+
+        var rest = string.Create(CultureInfo.InvariantCulture, $"|{(int)message.Kind}|{message.At}|{message.Value}");
+        try
+        {
+            await _database.ScriptEvaluateAsync(PublishScript, [SequenceKey], [(string)Channel!, InstanceId, rest]);
+        }
+        catch (RedisServerException)
+        {
+            // Scripts denied (an ACL without EVAL, or INCR): published unnumbered, as before numbering, so coherence
+            // still works; a loss of such a message is not detected.
+            await _connection.GetSubscriber().PublishAsync(Channel, InstanceId + rest);
+        }
     }
+
+    /// <inheritdoc/>
+    public async ValueTask<bool> CheckMessagesAsync(CancellationToken cancellationToken) =>
+        _sequence.Check(ParseLong(await _database.StringGetAsync(SequenceKey).WaitAsync(cancellationToken)));
+
+    /// <summary>Test hook (tests/CachedMethods.FleetWorker): the next message from another process is dropped unseen, as if lost on the way.</summary>
+    internal void DiscardNextIncoming() => Interlocked.Increment(ref _discardNextIncoming);
+
+    /// <summary>Test hook: the next publish fails before it reaches Redis, as a lost connection would make it.</summary>
+    internal void FailNextPublish() => Interlocked.Increment(ref _failNextPublish);
+
+    /// <summary>How many messages the test hooks have discarded.</summary>
+    internal int DiscardedMessages => Volatile.Read(ref _discardedMessages);
 
     /// <inheritdoc/>
     public async ValueTask SetTagInvalidatedAsync(string tag, DateTimeOffset at, CancellationToken cancellationToken) =>
@@ -106,6 +145,24 @@ public sealed partial class RedisCacheStore
     }
 
     private RedisKey LockKey(string storageId) => Key(storageId).Append(":lock");
+
+    /// <summary>The channel's message counter; a prefix clear leaves it in place.</summary>
+    private RedisKey SequenceKey => (RedisKey)(_keyPrefix + "sequence");
+
+    private static bool TakeOne(ref int pending)
+    {
+        int left;
+        do
+        {
+            left = Volatile.Read(ref pending);
+            if (left == 0)
+            {
+                return false;
+            }
+        }
+        while (Interlocked.CompareExchange(ref pending, left - 1, left) != left);
+        return true;
+    }
 
     // Tags are user text: hashed, so that no tag value appears in a key listing.
     private RedisKey TagKey(string tag) => Key("tag:" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(tag))));
@@ -161,7 +218,22 @@ public sealed partial class RedisCacheStore
             return;
         }
 
-        if (parts[0] == InstanceId)
+        var origin = parts[0];
+        var dot = origin.IndexOf('.', StringComparison.Ordinal);
+        if (dot >= 0 && long.TryParse(origin.AsSpan(dot + 1), NumberStyles.Integer, CultureInfo.InvariantCulture, out var number))
+        {
+            origin = origin[..dot];
+            if (origin != InstanceId && TakeOne(ref _discardNextIncoming))
+            {
+                // Lost on the way: its number is never seen here either.
+                Interlocked.Increment(ref _discardedMessages);
+                return;
+            }
+
+            _sequence.Received(number);
+        }
+
+        if (origin == InstanceId)
         {
             return;
         }

@@ -78,7 +78,7 @@ public sealed partial class RedisCacheStore : ICacheStore
         _database = connection.GetDatabase(database);
         _logger = logger ?? NullLogger.Instance;
         _ownsConnection = ownsConnection;
-        _clearer = new RedisPrefixClearer(connection, _database, keyPrefix, HorizonKey, _logger);
+        _clearer = new RedisPrefixClearer(connection, _database, keyPrefix, [HorizonKey, SequenceKey], _logger);
         _connection.ConnectionFailed += OnConnectionFailed;
         _connection.ConnectionRestored += OnConnectionRestored;
         _connection.ErrorMessage += OnErrorMessage;

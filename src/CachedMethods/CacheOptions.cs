@@ -127,6 +127,15 @@ public sealed class CacheOptions
     /// </summary>
     public bool Coherence { get; set; } = true;
 
+    /// <summary>
+    /// How often each process checks that it received every coherence message (a counter in Redis numbers them)
+    /// and re-reads the clear horizon. A process that missed one drops its memory copies and its cached tag times,
+    /// so a lost message leaves an old value served for at most about twice this. Default 5 s.
+    /// See docs/architecture.md, "Lost messages".
+    /// </summary>
+    [Range(1, int.MaxValue)]
+    public int CoherenceCheckSeconds { get; set; } = 5;
+
     /// <summary>Time source for every TTL decision; tests pass a fake one.</summary>
     public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
 

@@ -60,6 +60,15 @@ public interface ICacheFleetStore : ICacheCoordinator
     /// <inheritdoc cref="GetHorizonAsync"/>
     long GetHorizon();
 
+    /// <summary>
+    /// Reads how many coherence messages were ever published (every message is numbered by the store) and
+    /// compares with the numbers received here: <see langword="true"/> when a message counted at the previous
+    /// call has still not arrived, or the count went back (the store lost it). The first call only sets the
+    /// starting point. The caller then drops what those messages might have invalidated. See
+    /// docs/architecture.md, "Lost messages".
+    /// </summary>
+    ValueTask<bool> CheckMessagesAsync(CancellationToken cancellationToken);
+
     /// <summary>Moves the horizon to the store's time now (a clear); returns it.</summary>
     ValueTask<long> AdvanceHorizonAsync(CancellationToken cancellationToken);
 

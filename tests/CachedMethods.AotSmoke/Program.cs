@@ -4,6 +4,8 @@
 using CachedMethods;
 using CachedMethods.AotSmoke;
 using CachedMethods.Hybrid;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 [assembly: CacheSerializable(typeof(Quote))]
 
@@ -21,6 +23,19 @@ var report = await reports.BuildAsync("doc-1");
 var quote = await cache.GetOrCreateAsync("quote:doc-1", _ => new ValueTask<Quote>(Quote.Expected));
 // CachedMethods.Hybrid declares IsAotCompatible too: HybridCache's API over the same engine.
 var hybridQuote = await new CachedMethodsHybridCache(cache).GetOrCreateAsync("hybrid:doc-1", _ => new ValueTask<Quote>(Quote.Expected));
+// CachedMethods.HealthChecks declares IsAotCompatible too: its checks through AddHealthChecks(), as an app runs them.
+var services = new ServiceCollection().AddLogging().AddSingleton(cache);
+services.AddHealthChecks().AddCachedMethods();
+await using (var provider = services.BuildServiceProvider())
+{
+    var health = await provider.GetRequiredService<HealthCheckService>().CheckHealthAsync();
+    if (health.Status != HealthStatus.Healthy || health.Entries.Count != 3)
+    {
+        Console.WriteLine($"health: {health.Status}, {string.Join(", ", health.Entries.Select(e => $"{e.Key} {e.Value.Status} {e.Value.Description}"))}");
+        return 1;
+    }
+}
+
 var stats = cache.GetStats();
 var diskHits = stats.Tiers.Where(t => t.Name == "disk").Sum(t => t.Hits);
 

@@ -1,5 +1,7 @@
-// Usage: CachedMethods.FleetWorker <redis-url> <key-prefix> <disk-path> <lock-expiry-seconds>
-// Commands (one per line): get K | mem K | set K V | del K | tagset K TAG V | tag TAG | prefix P |
+// Usage: CachedMethods.FleetWorker <redis-url> <key-prefix> <disk-path> <lock-expiry-seconds> [coherence-check-seconds]
+// Commands (one per line): get K | mem K | set K V | del K | tagset K TAG V | tag TAG | prefix P | clear |
+//                          dropin (discard the next coherence message from another process) |
+//                          dropout (fail the next publish) | dropped (how many the two hooks discarded) |
 //                          compute K CALLERS FACTORY_MS | computex K CALLERS FACTORY_MS SOFT_MS HARD_MS |
 //                          stale K V (a value already past its TTL, kept for fail-safe) | quit
 using System.Collections.Concurrent;
@@ -13,6 +15,11 @@ var options = new CacheOptions { DiskCachePath = args[2], LockExpirySeconds = in
 options.Redis.Url = args[0];
 options.Redis.KeyPrefix = args[1];
 options.Redis.OperationTimeoutMs = 2000;
+if (args.Length > 4)
+{
+    options.CoherenceCheckSeconds = int.Parse(args[4], CultureInfo.InvariantCulture);
+}
+
 await using var cache = new CacheManager(options);
 for (var i = 0; i < 200 && cache.RedisStore is null; i++)
 {
@@ -64,6 +71,17 @@ async Task<string> RunAsync(string[] words)
         case ["prefix", var prefix]:
             await cache.InvalidatePrefixAsync(prefix);
             return "OK";
+        case ["clear"]:
+            await cache.ClearAsync();
+            return "OK";
+        case ["dropin"]:
+            ((RedisCacheStore)cache.RedisStore!).DiscardNextIncoming();
+            return "OK";
+        case ["dropout"]:
+            ((RedisCacheStore)cache.RedisStore!).FailNextPublish();
+            return "OK";
+        case ["dropped"]:
+            return string.Create(CultureInfo.InvariantCulture, $"DROPPED {((RedisCacheStore)cache.RedisStore!).DiscardedMessages}");
         case ["compute", var key, var callers, var factoryMs]:
             return await ComputeAsync(key, int.Parse(callers, CultureInfo.InvariantCulture), int.Parse(factoryMs, CultureInfo.InvariantCulture), new CacheEntryOptions { DistributedSingleFlight = true, Ttl = TimeSpan.FromMinutes(10) });
         case ["computex", var key, var callers, var factoryMs, var softMs, var hardMs]:

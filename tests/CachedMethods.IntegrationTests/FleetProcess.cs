@@ -29,7 +29,7 @@ public sealed class FleetProcess : IAsyncDisposable
 
     public int Id => _process.Id;
 
-    public static async Task<FleetProcess> StartAsync(string redisUrl, string prefix, string disk, int lockExpirySeconds = 30)
+    public static async Task<FleetProcess> StartAsync(string redisUrl, string prefix, string disk, int lockExpirySeconds = 30, int? coherenceCheckSeconds = null)
     {
         var start = new ProcessStartInfo("dotnet")
         {
@@ -41,6 +41,11 @@ public sealed class FleetProcess : IAsyncDisposable
         foreach (var argument in new[] { "exec", Path.Combine(AppContext.BaseDirectory, "CachedMethods.FleetWorker.dll"), redisUrl, prefix, disk, lockExpirySeconds.ToString(System.Globalization.CultureInfo.InvariantCulture) })
         {
             start.ArgumentList.Add(argument);
+        }
+
+        if (coherenceCheckSeconds is { } check)
+        {
+            start.ArgumentList.Add(check.ToString(System.Globalization.CultureInfo.InvariantCulture));
         }
 
         var worker = new FleetProcess(Process.Start(start)!);

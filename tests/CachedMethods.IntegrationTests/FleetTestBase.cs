@@ -35,9 +35,9 @@ public abstract class FleetTestBase : IAsyncLifetime
         _folders.ForEach(TestEnvironment.DeleteFolder);
     }
 
-    protected async Task<FleetProcess> StartWorkerAsync(int lockExpirySeconds = 30)
+    protected async Task<FleetProcess> StartWorkerAsync(int lockExpirySeconds = 30, int? coherenceCheckSeconds = null)
     {
-        var worker = await FleetProcess.StartAsync(_server.Url, _prefix, NewFolder(), lockExpirySeconds);
+        var worker = await FleetProcess.StartAsync(_server.Url, _prefix, NewFolder(), lockExpirySeconds, coherenceCheckSeconds);
         lock (_workers)
         {
             _workers.Add(worker);

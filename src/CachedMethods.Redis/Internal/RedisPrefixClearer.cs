@@ -7,8 +7,11 @@ namespace CachedMethods.Redis.Internal;
 /// Removes every key under a prefix with SCAN and UNLINK, server by server. Never FLUSHDB: the
 /// database may hold other caches' and other applications' keys.
 /// </summary>
-/// <remarks>The key <c>keep</c> (the clear horizon) survives: a clear moves it, and readers must never find it gone meanwhile.</remarks>
-internal sealed class RedisPrefixClearer(IConnectionMultiplexer connection, IDatabase database, string keyPrefix, RedisKey keep, ILogger logger)
+/// <remarks>
+/// The keys in <c>keep</c> survive: the clear horizon (a clear moves it, and readers must never find it gone
+/// meanwhile) and the channel's message counter (a counter that went back would look like lost messages).
+/// </remarks>
+internal sealed class RedisPrefixClearer(IConnectionMultiplexer connection, IDatabase database, string keyPrefix, RedisKey[] keep, ILogger logger)
 {
     /// <summary>Keys asked for per SCAN page and removed per UNLINK.</summary>
     internal const int BatchSize = 1000;
@@ -23,7 +26,7 @@ internal sealed class RedisPrefixClearer(IConnectionMultiplexer connection, IDat
             var batch = new List<object>(BatchSize);
             foreach (var key in server.Keys(database.Database, _pattern, BatchSize))
             {
-                if (key == keep)
+                if (Array.IndexOf(keep, key) >= 0)
                 {
                     continue;
                 }
@@ -51,7 +54,7 @@ internal sealed class RedisPrefixClearer(IConnectionMultiplexer connection, IDat
             var batch = new List<object>(BatchSize);
             await foreach (var key in server.KeysAsync(database.Database, _pattern, BatchSize).WithCancellation(cancellationToken))
             {
-                if (key == keep)
+                if (Array.IndexOf(keep, key) >= 0)
                 {
                     continue;
                 }

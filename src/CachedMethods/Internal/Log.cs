@@ -67,4 +67,10 @@ internal static partial class Log
 
     [LoggerMessage(41, LogLevel.Debug, "Cache entry {StorageId} in tier '{Tier}' is older than its removal or the clear horizon; deleted, not served.")]
     public static partial void RemovedEntry(ILogger logger, string storageId, string tier);
+
+    [LoggerMessage(42, LogLevel.Warning, "A coherence message from another process never arrived; dropping the memory tier and the cached tag times, which it might have invalidated.")]
+    public static partial void CoherenceMessagesMissed(ILogger logger);
+
+    [LoggerMessage(43, LogLevel.Warning, "A coherence message ({Kind}) could not be published after {Retries} retries; other processes drop their copies at their next message check.")]
+    public static partial void PublishAbandoned(ILogger logger, string kind, int retries);
 }

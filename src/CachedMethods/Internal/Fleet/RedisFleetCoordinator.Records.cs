@@ -4,9 +4,6 @@ namespace CachedMethods.Internal;
 // the commit that checks them. Every call goes through the Redis store's guard like the rest of the fleet.
 internal sealed partial class RedisFleetCoordinator
 {
-    /// <summary>How often the horizon is read again (a lost Clear message is caught within it).</summary>
-    private static readonly TimeSpan HorizonInterval = TimeSpan.FromSeconds(5);
-
     /// <summary>How often the fleet clock is read again.</summary>
     private static readonly TimeSpan ClockInterval = TimeSpan.FromSeconds(30);
 
@@ -84,7 +81,21 @@ internal sealed partial class RedisFleetCoordinator
     }
 
     /// <summary>
-    /// Reads the fleet clock and the horizon now and then, for as long as this process runs. Paced by the
+    /// Bounds every belief a lost message would leave wrong (issue 9, case 6): when the store reports a
+    /// numbered message that never arrived here, the memory copies and the cached tag times it might have
+    /// invalidated are dropped, and asked of Redis again when next read. A failed check decides nothing.
+    /// </summary>
+    private async ValueTask CheckMessagesAsync(CancellationToken stopping)
+    {
+        if (_coherence && await _guard.RunAsync(_store!, static (s, ct) => s.CheckMessagesAsync(ct), false, "check messages", stopping).ConfigureAwait(false))
+        {
+            Log.CoherenceMessagesMissed(_logger);
+            DropUnconfirmed();
+        }
+    }
+
+    /// <summary>
+    /// Reads the fleet clock, the horizon and the message count now and then, for as long as this process runs. Paced by the
     /// real clock, not the configured <see cref="TimeProvider"/>: a test's fake time must not re-read the offset.
     /// </summary>
     private async Task KeepUpAsync(CancellationToken stopping)
@@ -103,7 +114,8 @@ internal sealed partial class RedisFleetCoordinator
 
                 var horizon = await _guard.RunAsync(_store!, static (s, ct) => s.GetHorizonAsync(ct), -1L, "read horizon", stopping).ConfigureAwait(false);
                 LearnHorizon(horizon);
-                await Task.Delay(Clock.IsSynchronized ? HorizonInterval : TimeSpan.FromMilliseconds(250), real, stopping).ConfigureAwait(false);
+                await CheckMessagesAsync(stopping).ConfigureAwait(false);
+                await Task.Delay(Clock.IsSynchronized ? _checkInterval : TimeSpan.FromMilliseconds(250), real, stopping).ConfigureAwait(false);
             }
         }
         catch (OperationCanceledException) when (stopping.IsCancellationRequested)

@@ -11,6 +11,11 @@ namespace CachedMethods.Internal;
 /// </summary>
 internal sealed partial class RedisFleetCoordinator : IFleetCoordinator
 {
+    /// <summary>Retries of a failed publish, after 250 ms and then twice as long each time (about a minute in all).</summary>
+    private const int PublishRetries = 8;
+
+    private static readonly TimeSpan PublishRetryFirstDelay = TimeSpan.FromMilliseconds(250);
+
     private readonly ICacheCoordinator _coordinator;
     private readonly CallGuard _guard;
     private readonly MemoryCacheStore? _memory;
@@ -20,6 +25,7 @@ internal sealed partial class RedisFleetCoordinator : IFleetCoordinator
     private readonly KeyValuePair<string, object?> _nameTag;
     private readonly TimeSpan _lockExpiry;
     private readonly TimeSpan _lockWait;
+    private readonly TimeSpan _checkInterval;
     private readonly ConcurrentDictionary<string, TaskCompletionSource> _releaseWaiters = new(StringComparer.Ordinal);
 
     public RedisFleetCoordinator(ICacheCoordinator coordinator, CallGuard guard, MemoryCacheStore? memory, CacheOptions options, ILogger logger)
@@ -33,6 +39,7 @@ internal sealed partial class RedisFleetCoordinator : IFleetCoordinator
         _nameTag = CacheMetrics.Tag(CacheMetrics.CacheNameTag, options.CacheName);
         _lockExpiry = TimeSpan.FromSeconds(options.LockExpirySeconds);
         _lockWait = TimeSpan.FromSeconds(options.LockWaitTimeoutSeconds);
+        _checkInterval = TimeSpan.FromSeconds(options.CoherenceCheckSeconds);
         Tags = new TagClock(memory, _time);
         Clock = new FleetClock(_time);
         _store = coordinator as ICacheFleetStore;
@@ -93,14 +100,59 @@ internal sealed partial class RedisFleetCoordinator : IFleetCoordinator
         // Stamped with its sending time, so a receiver can measure the lag (Tag messages carry theirs already).
         // Not a Clear: its time is the clear horizon, and none (0) is a clear that leaves copies below Redis valid.
         message = message.At == 0 && message.Kind != CoherenceKind.Clear ? message with { At = _time.GetUtcNow().ToUnixTimeMilliseconds() } : message;
-        var publish = _guard.RunAsync((_coordinator, message), static (s, _) => GuardedStore.Completed(s._coordinator.PublishAsync(s.message)), false, "publish", CancellationToken.None);
+        var publish = TryPublishAsync(message);
         if (publish.IsCompletedSuccessfully)
         {
-            CountSent(publish.Result, message.Kind);
+            Published(publish.Result, message);
             return ValueTask.CompletedTask;
         }
 
-        return CountWhenSentAsync(publish, message.Kind);
+        return PublishedWhenDoneAsync(publish, message);
+    }
+
+    private ValueTask<bool> TryPublishAsync(CoherenceMessage message) =>
+        _guard.RunAsync((_coordinator, message), static (s, _) => GuardedStore.Completed(s._coordinator.PublishAsync(s.message)), false, "publish", CancellationToken.None);
+
+    /// <summary>Counts a published message; retries one that was not.</summary>
+    private void Published(bool published, CoherenceMessage message)
+    {
+        if (published)
+        {
+            FleetMetrics.Sent(_nameTag, message.Kind);
+        }
+        else
+        {
+            _ = RetryPublishAsync(message);
+        }
+    }
+
+    private async ValueTask PublishedWhenDoneAsync(ValueTask<bool> publish, CoherenceMessage message) => Published(await publish.ConfigureAwait(false), message);
+
+    /// <summary>
+    /// Sends a message whose publish failed again, in the background (the caller already has its answer), a few
+    /// times over about a minute. A message that never gets through is caught by the receivers' message check.
+    /// Paced by the real clock, like the upkeep loop.
+    /// </summary>
+    private async Task RetryPublishAsync(CoherenceMessage message)
+    {
+        var delay = PublishRetryFirstDelay;
+        try
+        {
+            for (var attempt = 0; attempt < PublishRetries; attempt++, delay *= 2)
+            {
+                await Task.Delay(delay, TimeProvider.System, _stopping.Token).ConfigureAwait(false);
+                if (await TryPublishAsync(message).ConfigureAwait(false))
+                {
+                    FleetMetrics.Sent(_nameTag, message.Kind);
+                    return;
+                }
+            }
+
+            Log.PublishAbandoned(_logger, message.Kind.ToString(), PublishRetries);
+        }
+        catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
+        {
+        }
     }
 
     public void PublishInBackground(CoherenceMessage message)
@@ -125,16 +177,6 @@ internal sealed partial class RedisFleetCoordinator : IFleetCoordinator
     }
 
     /// <summary>A message is counted as sent once Redis took it; a publish that failed or was skipped is not.</summary>
-    private void CountSent(bool published, CoherenceKind kind)
-    {
-        if (published)
-        {
-            FleetMetrics.Sent(_nameTag, kind);
-        }
-    }
-
-    private async ValueTask CountWhenSentAsync(ValueTask<bool> publish, CoherenceKind kind) => CountSent(await publish.ConfigureAwait(false), kind);
-
     private static async ValueTask<long?> ReadTagTimeAsync(ICacheCoordinator coordinator, string tag, CancellationToken cancellationToken) =>
         (await coordinator.GetTagInvalidatedAsync(tag, cancellationToken).ConfigureAwait(false))?.ToUnixTimeMilliseconds() ?? TagClock.Never;
 
@@ -162,9 +204,15 @@ internal sealed partial class RedisFleetCoordinator : IFleetCoordinator
                 break;
             case CoherenceKind.Reconnected:
                 // Messages sent while we were away are lost: drop what they might have invalidated.
-                _memory?.Clear();
-                Tags.Clear();
+                DropUnconfirmed();
                 break;
         }
+    }
+
+    /// <summary>Drops what a lost message might have invalidated: every memory copy and every cached tag time.</summary>
+    private void DropUnconfirmed()
+    {
+        _memory?.Clear();
+        Tags.Clear();
     }
 }
