@@ -3,6 +3,7 @@
 //                          dropin (discard the next coherence message from another process) |
 //                          dropout (fail the next publish) | dropped (how many the two hooks discarded) |
 //                          stats (the Redis tier's errors and timeouts so far) |
+//                          poll K SECONDS FACTORY_MS TTL_MS (one call every 100 ms, refresh-ahead at half the TTL) |
 //                          compute K CALLERS FACTORY_MS | computex K CALLERS FACTORY_MS SOFT_MS HARD_MS |
 //                          stale K V (a value already past its TTL, kept for fail-safe) | quit
 using System.Collections.Concurrent;
@@ -97,6 +98,8 @@ async Task<string> RunAsync(string[] words)
                 SoftTimeout = TimeSpan.FromMilliseconds(int.Parse(softMs, CultureInfo.InvariantCulture)),
                 HardTimeout = TimeSpan.FromMilliseconds(int.Parse(hardMs, CultureInfo.InvariantCulture)),
             });
+        case ["poll", var key, var seconds, var factoryMs, var ttlMs]:
+            return await PollAsync(key, int.Parse(seconds, CultureInfo.InvariantCulture), int.Parse(factoryMs, CultureInfo.InvariantCulture), int.Parse(ttlMs, CultureInfo.InvariantCulture));
         case ["stale", var key, var value]:
             await cache.SetAsync(CacheKey.FromString(key), value, new CacheEntryOptions { Ttl = TimeSpan.FromMilliseconds(1), FailSafeMaxStaleness = TimeSpan.FromMinutes(10) });
             return "OK";
@@ -118,14 +121,7 @@ async Task<string> ComputeAsync(string key, int callers, int factoryMs, CacheEnt
         var clock = Stopwatch.StartNew();
         try
         {
-            var value = await cache.GetOrCreateAsync(key, async ct =>
-            {
-                // Counted in Redis itself, so the test sees every factory run of the whole fleet.
-                // Outside the cache's prefix: a clear must not wipe the count.
-                await counter.GetDatabase().StringIncrementAsync("runs:" + args[1] + key);
-                await Task.Delay(factoryMs, ct);
-                return $"{self}-{Guid.NewGuid():N}";
-            }, entry);
+            var value = await cache.GetOrCreateAsync(key, ct => Factory(key, factoryMs, ct), entry);
             waits.Add(clock.Elapsed.TotalMilliseconds);
             return value;
         }
@@ -139,4 +135,33 @@ async Task<string> ComputeAsync(string key, int callers, int factoryMs, CacheEnt
     start.SetResult();
     var values = (await Task.WhenAll(calls)).OfType<string>().ToArray();
     return string.Create(CultureInfo.InvariantCulture, $"DONE distinct={values.Distinct().Count()} value={values.FirstOrDefault() ?? "-"} timeouts={timeouts} maxwait={waits.Max():F0}");
+}
+
+async ValueTask<string> Factory(string key, int factoryMs, CancellationToken cancellationToken)
+{
+    // Counted in Redis itself, so the test sees every factory run of the whole fleet.
+    // Outside the cache's prefix: a clear must not wipe the count.
+    await counter.GetDatabase().StringIncrementAsync("runs:" + args[1] + key);
+    await Task.Delay(factoryMs, cancellationToken);
+    return $"{self}-{Guid.NewGuid():N}";
+}
+
+// One caller at a time, every 100 ms for the given time: what a steady reader of a refreshed entry sees.
+async Task<string> PollAsync(string key, int seconds, int factoryMs, int ttlMs)
+{
+    var entry = new CacheEntryOptions { DistributedSingleFlight = true, Ttl = TimeSpan.FromMilliseconds(ttlMs), RefreshAheadFraction = 0.5 };
+    var values = new HashSet<string>(StringComparer.Ordinal);
+    var calls = 0;
+    var maxWait = 0.0;
+    var running = Stopwatch.StartNew();
+    do
+    {
+        var clock = Stopwatch.StartNew();
+        values.Add(await cache.GetOrCreateAsync(key, ct => Factory(key, factoryMs, ct), entry));
+        maxWait = Math.Max(maxWait, clock.Elapsed.TotalMilliseconds);
+        calls++;
+        await Task.Delay(100);
+    }
+    while (running.Elapsed < TimeSpan.FromSeconds(seconds));
+    return string.Create(CultureInfo.InvariantCulture, $"DONE calls={calls} distinct={values.Count} maxwait={maxWait:F0}");
 }
