@@ -89,6 +89,8 @@ public sealed class MetricsTests
         Assert.True(cache.MemoryStore.SizeBytes > 800_000, dump);
         // Redis took page 1 and the three large values; the write of page 2 failed and that of page 3 met the open circuit.
         Assert.Equal(4, metrics.Observed("cachedmethods.tier.entries", "tier=redis"));
+        Assert.Equal(redis.GetUsage().Bytes, metrics.Observed("cachedmethods.tier.size", "tier=redis"));
+        Assert.True(redis.GetUsage().Bytes > 1_200_000, dump);
 
         Assert.Equal(3, metrics.Recorded("cachedmethods.factory.duration", $"method={Method},outcome=success").Count);
         Assert.Equal(4, metrics.Recorded("cachedmethods.factory.duration", "method=(direct),outcome=success").Count);
@@ -209,6 +211,7 @@ public sealed class MetricsTests
         Assert.Equal(1, metrics.Observed("cachedmethods.tier.available", "tier=s3"));
         Assert.Equal(3, metrics.Observed("cachedmethods.tier.errors", "tier=s3,error.type=error"));
         Assert.Equal(1, metrics.Observed("cachedmethods.tier.entries", "tier=s3"));
+        Assert.Equal(s3.GetUsage().Bytes, metrics.Observed("cachedmethods.tier.size", "tier=s3"));
         Assert.Equal(3, metrics.Observed("cachedmethods.tier.entries", "tier=redis"));
         Assert.Equal(0, metrics.Observed("cachedmethods.tier.lookups", "tier=memory,outcome=hit"));
         Assert.Equal(4, metrics.Observed("cachedmethods.tier.lookups", "tier=memory,outcome=miss"));
