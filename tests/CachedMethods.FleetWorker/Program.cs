@@ -1,7 +1,8 @@
-// Usage: CachedMethods.FleetWorker <redis-url> <key-prefix> <disk-path> <lock-expiry-seconds> [coherence-check-seconds]
+// Usage: CachedMethods.FleetWorker <redis-url> <key-prefix> <disk-path> <lock-expiry-seconds> [coherence-check-seconds] [operation-timeout-ms]
 // Commands (one per line): get K | mem K | set K V | del K | tagset K TAG V | tag TAG | prefix P | clear |
 //                          dropin (discard the next coherence message from another process) |
 //                          dropout (fail the next publish) | dropped (how many the two hooks discarded) |
+//                          stats (the Redis tier's errors and timeouts so far) |
 //                          compute K CALLERS FACTORY_MS | computex K CALLERS FACTORY_MS SOFT_MS HARD_MS |
 //                          stale K V (a value already past its TTL, kept for fail-safe) | quit
 using System.Collections.Concurrent;
@@ -14,8 +15,8 @@ using StackExchange.Redis;
 var options = new CacheOptions { DiskCachePath = args[2], LockExpirySeconds = int.Parse(args[3], CultureInfo.InvariantCulture) }.UseRedis();
 options.Redis.Url = args[0];
 options.Redis.KeyPrefix = args[1];
-options.Redis.OperationTimeoutMs = 2000;
-if (args.Length > 4)
+options.Redis.OperationTimeoutMs = args.Length > 5 ? int.Parse(args[5], CultureInfo.InvariantCulture) : 2000;
+if (args.Length > 4 && args[4] != "-")
 {
     options.CoherenceCheckSeconds = int.Parse(args[4], CultureInfo.InvariantCulture);
 }
@@ -80,6 +81,9 @@ async Task<string> RunAsync(string[] words)
         case ["dropout"]:
             ((RedisCacheStore)cache.RedisStore!).FailNextPublish();
             return "OK";
+        case ["stats"]:
+            var redis = cache.GetStats()["redis"]!;
+            return string.Create(CultureInfo.InvariantCulture, $"STATS errors={redis.Errors} timeouts={redis.Timeouts}");
         case ["dropped"]:
             return string.Create(CultureInfo.InvariantCulture, $"DROPPED {((RedisCacheStore)cache.RedisStore!).DiscardedMessages}");
         case ["compute", var key, var callers, var factoryMs]:

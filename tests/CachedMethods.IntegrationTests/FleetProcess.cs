@@ -29,7 +29,7 @@ public sealed class FleetProcess : IAsyncDisposable
 
     public int Id => _process.Id;
 
-    public static async Task<FleetProcess> StartAsync(string redisUrl, string prefix, string disk, int lockExpirySeconds = 30, int? coherenceCheckSeconds = null)
+    public static async Task<FleetProcess> StartAsync(string redisUrl, string prefix, string disk, int lockExpirySeconds = 30, int? coherenceCheckSeconds = null, int? operationTimeoutMs = null)
     {
         var start = new ProcessStartInfo("dotnet")
         {
@@ -43,9 +43,14 @@ public sealed class FleetProcess : IAsyncDisposable
             start.ArgumentList.Add(argument);
         }
 
-        if (coherenceCheckSeconds is { } check)
+        if (coherenceCheckSeconds is not null || operationTimeoutMs is not null)
         {
-            start.ArgumentList.Add(check.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            start.ArgumentList.Add(coherenceCheckSeconds?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "-");
+        }
+
+        if (operationTimeoutMs is { } timeout)
+        {
+            start.ArgumentList.Add(timeout.ToString(System.Globalization.CultureInfo.InvariantCulture));
         }
 
         var worker = new FleetProcess(Process.Start(start)!);

@@ -35,9 +35,9 @@ public abstract class FleetTestBase : IAsyncLifetime
         _folders.ForEach(TestEnvironment.DeleteFolder);
     }
 
-    protected async Task<FleetProcess> StartWorkerAsync(int lockExpirySeconds = 30, int? coherenceCheckSeconds = null)
+    protected async Task<FleetProcess> StartWorkerAsync(int lockExpirySeconds = 30, int? coherenceCheckSeconds = null, int? operationTimeoutMs = null)
     {
-        var worker = await FleetProcess.StartAsync(_server.Url, _prefix, NewFolder(), lockExpirySeconds, coherenceCheckSeconds);
+        var worker = await FleetProcess.StartAsync(_server.Url, _prefix, NewFolder(), lockExpirySeconds, coherenceCheckSeconds, operationTimeoutMs);
         lock (_workers)
         {
             _workers.Add(worker);
