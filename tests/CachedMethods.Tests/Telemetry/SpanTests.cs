@@ -131,5 +131,32 @@ public sealed class SpanTests
         release.SetResult("late");
     }
 
+    [Fact]
+    public async Task A_refresh_ahead_run_has_a_factory_span_of_its_own_in_the_trace_of_the_hit_that_found_the_entry_due()
+    {
+        using var spans = new SpanRecorder();
+        await using var cache = new CacheManager(TestOptions.Create(_time));
+        var ahead = new CacheEntryOptions { Ttl = TimeSpan.FromMinutes(10), RefreshAheadFraction = 0.5 };
+        var runs = 0;
+        ValueTask<string> Compute(CancellationToken _) => ++runs == 1 ? new("v1") : throw new InvalidOperationException("refresh failed");
+
+        Assert.Equal("v1", await cache.GetOrCreateAsync("ahead", Compute, ahead));
+        _time.Advance(TimeSpan.FromMinutes(6));
+        using (var root = spans.StartRoot("due"))
+        {
+            Assert.Equal("v1", await cache.GetOrCreateAsync("ahead", Compute, ahead));
+            var deadline = DateTime.UtcNow + Safety;
+            while (spans.Under(root).Count == 0 && DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(20);
+            }
+
+            var refresh = Assert.Single(spans.Under(root));
+            Assert.Equal((Factory, "error"), Describe(refresh));
+            Assert.Equal(true, refresh.GetTagItem("cachedmethods.refresh"));
+            Assert.Equal(ActivityStatusCode.Error, refresh.Status);
+        }
+    }
+
     private static (string, object?) Describe(Activity activity) => (activity.OperationName, activity.GetTagItem("cachedmethods.outcome"));
 }

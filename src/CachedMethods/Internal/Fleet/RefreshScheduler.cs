@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 
 namespace CachedMethods.Internal;
@@ -28,6 +29,7 @@ internal sealed class RefreshScheduler(IFleetCoordinator fleet, MemoryCacheStore
     {
         var key = work.Key;
         var attempt = LockAttempt.Unavailable;
+        Activity? span = null;
         try
         {
             if (work.Policy.Distributed)
@@ -43,12 +45,15 @@ internal sealed class RefreshScheduler(IFleetCoordinator fleet, MemoryCacheStore
             }
 
             var startedAt = work.Runner.Now();
+            span = CacheTracing.StartFactory(key.MethodName, refresh: true);
             var value = await work.Factory(work.State, CancellationToken.None).ConfigureAwait(false);
+            EndSpan(ref span, failed: false);
             await work.Runner.StoreAsync(key, value, work.Policy, startedAt, attempt.Token).ConfigureAwait(false);
             CacheMetrics.Refreshed(nameTag, key.MethodName, "success");
         }
         catch (Exception ex)
         {
+            EndSpan(ref span, failed: true);
             // The current entry stays until it expires; the next hit past the refresh point tries again.
             Log.BackgroundFactoryFailed(logger, key.StorageId, ex);
             memory?.PostponeRefresh(key, RetryDelay);
@@ -63,5 +68,13 @@ internal sealed class RefreshScheduler(IFleetCoordinator fleet, MemoryCacheStore
 
             _refreshing.TryRemove(key, out _);
         }
+    }
+
+    /// <summary>Ends the refresh's factory span, once.</summary>
+    private static void EndSpan(ref Activity? span, bool failed)
+    {
+        CacheTracing.End(span, failed ? "error" : "success", failed);
+        span?.Dispose();
+        span = null;
     }
 }

@@ -16,6 +16,9 @@ internal static class CacheTracing
     public const string FactorySpanName = "cachedmethods.factory";
     public const string LockWaitSpanName = "cachedmethods.lock.wait";
 
+    /// <summary>Set (true) on the factory span of a refresh-ahead run.</summary>
+    public const string RefreshTag = "cachedmethods.refresh";
+
     public static readonly ActivitySource Source = new(SourceName, typeof(CacheTracing).Assembly.GetName().Version?.ToString(3));
 
     /// <summary>A read of one tier below memory.</summary>
@@ -31,8 +34,8 @@ internal static class CacheTracing
         return activity;
     }
 
-    /// <summary>A run of a cached method's own code on a miss.</summary>
-    public static Activity? StartFactory(string method)
+    /// <summary>A run of a cached method's own code on a miss, or in the background for refresh-ahead (<paramref name="refresh"/>).</summary>
+    public static Activity? StartFactory(string method, bool refresh = false)
     {
         if (!Source.HasListeners())
         {
@@ -41,6 +44,11 @@ internal static class CacheTracing
 
         var activity = Source.StartActivity(FactorySpanName);
         activity?.SetTag(CacheMetrics.MethodTag, method);
+        if (refresh)
+        {
+            activity?.SetTag(RefreshTag, true);
+        }
+
         return activity;
     }
 
