@@ -8,11 +8,11 @@
 # - Runs the binary twice over one fresh disk folder with the smallest job that still proves it (one document,
 #   the built-in engine, so the binary's own OCR code runs and no tesseract is needed) and reads the sample's
 #   plain output: pass 1 of the first run computed, pass 1 of the second was served from disk.
-# Wall time, measured 2026-12-02 on the 2-core machine at load average 12 (a CI run and other builds beside it):
-# 7 min 25 s, of which 443 s publish (restore, the sample's build for linux-x64 and of the libraries, which CI
-# has already built by then, and ILC compiling the whole app: Spectre.Console, System.CommandLine,
-# OpenTelemetry, the Redis and S3 clients) and 2 s for the two runs. Nothing is published twice: the libraries
-# are RID-agnostic, so the build that `dotnet test` did is reused.
+# Wall time, measured 2026-12-02 on the 2-core machine shared with CI runs and other builds: 3 min 17 s at load
+# average 6 to 9 with the libraries already built, as `dotnet test` leaves them in CI (196 s publish, almost all
+# ILC compiling the whole app: Spectre.Console, System.CommandLine, OpenTelemetry, the Redis and S3 clients;
+# 1 s for the two runs); 7 min 25 s at load 12 from a fresh worktree (restore and every build included). The
+# libraries are RID-agnostic, so the build that `dotnet test` did is reused, not repeated.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 start=$SECONDS
