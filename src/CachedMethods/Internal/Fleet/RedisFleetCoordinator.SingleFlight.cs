@@ -46,6 +46,7 @@ internal sealed partial class RedisFleetCoordinator
         var policy = work.Policy;
         var soft = work.Stale.HasStale && policy.Retain > TimeSpan.Zero && policy.SoftTimeout > TimeSpan.Zero ? policy.SoftTimeout : TimeSpan.MaxValue;
         var hard = policy.HardTimeout > TimeSpan.Zero ? policy.HardTimeout : TimeSpan.MaxValue;
+        var tookOver = false;
         while (true)
         {
             var attempt = await TryAcquireLockAsync(storageId, cancellationToken).ConfigureAwait(false);
@@ -65,7 +66,7 @@ internal sealed partial class RedisFleetCoordinator
 
             if (attempt.Token is { } token)
             {
-                return await HoldAsync(work with { Policy = policy.Spent(_time.GetElapsedTime(started)) }, token, cancellationToken).ConfigureAwait(false);
+                return await HoldAsync(work with { Policy = policy.Spent(_time.GetElapsedTime(started)) }, token, tookOver, cancellationToken).ConfigureAwait(false);
             }
 
             var waited = _time.GetElapsedTime(started);
@@ -83,12 +84,14 @@ internal sealed partial class RedisFleetCoordinator
             waited = _time.GetElapsedTime(started);
             if (waited >= soft)
             {
+                FleetMetrics.Computation(_nameTag, FleetMetrics.Stale);
                 Log.FailSafeTimeout(_logger, storageId, soft.TotalMilliseconds);
                 return work.Stale.Value;
             }
 
             if (waited >= hard)
             {
+                FleetMetrics.Computation(_nameTag, FleetMetrics.HardTimeout);
                 throw new TimeoutException(
                     $"Cache entry {storageId} is being computed by another process and did not arrive within the hard timeout of {hard.TotalMilliseconds:F0} ms.");
             }
@@ -101,17 +104,18 @@ internal sealed partial class RedisFleetCoordinator
             }
 
             // The lock is free and nothing was stored (the holder failed or died): try to take it.
+            tookOver = true;
         }
     }
 
-    private async ValueTask<T> HoldAsync<TState, T>(MissWork<TState, T> work, string token, CancellationToken cancellationToken)
+    private async ValueTask<T> HoldAsync<TState, T>(MissWork<TState, T> work, string token, bool waited, CancellationToken cancellationToken)
     {
         var lease = new FleetLease(this, work.Key.StorageId, token, _lockExpiry, _time);
         try
         {
             // The previous holder may have stored the value between our read and our lock.
             var stored = await work.ReadStoredAsync(work.Policy.Tiers & ~CacheTiers.Persistent, cancellationToken).ConfigureAwait(false);
-            FleetMetrics.Computation(_nameTag, stored.Found ? FleetMetrics.Peer : FleetMetrics.Computed);
+            FleetMetrics.Computation(_nameTag, stored.Found ? FleetMetrics.Peer : waited ? FleetMetrics.TookOver : FleetMetrics.Computed);
             return stored.Found ? stored.Value : await (work with { Lease = lease }).ComputeAsync(cancellationToken).ConfigureAwait(false);
         }
         finally

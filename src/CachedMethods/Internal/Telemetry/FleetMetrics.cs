@@ -20,6 +20,15 @@ internal static class FleetMetrics
     /// <summary>The wait for another holder passed the lock-wait timeout: computed here.</summary>
     public const string WaitTimeout = "wait_timeout";
 
+    /// <summary>A waiter reached its soft timeout before the holder's value arrived: served its stale value.</summary>
+    public const string Stale = "stale";
+
+    /// <summary>A waiter reached its hard timeout before the holder's value arrived: threw <see cref="TimeoutException"/>.</summary>
+    public const string HardTimeout = "hard_timeout";
+
+    /// <summary>A waiter whose holder released (or lost) the lock without storing a value took the lock and computed.</summary>
+    public const string TookOver = "took_over";
+
     public static void Computation(KeyValuePair<string, object?> cacheName, string outcome)
     {
         if (CacheMetrics.FleetComputations.Enabled)
