@@ -76,7 +76,7 @@ public sealed class TagDigestTests(ITestOutputHelper output) : IAsyncLifetime
         }
 
         // Every write publishes a Remove and each invalidation a Tag message: wait for all of them. A publish that
-        // times out on a busy machine is not retried yet (a known gap of the fleet's coherence), so the bytes
+        // times out on a busy machine is retried in the background, and may arrive after this wait, so the bytes
         // inspected are those that arrived, and at least the two invalidations' must have.
         var allArrived = await Eventually.HoldsAsync(() => messages.Count >= written + 2, 30);
         output.WriteLine($"{messages.Count} of {written + 2} channel messages arrived (all: {allArrived})");
