@@ -182,6 +182,18 @@ public sealed partial class RedisCacheStore
         {
             Interlocked.Exchange(ref _subscribed, 0);
             RedisLog.SubscribeFailed(_logger, (string?)Channel ?? "", ex);
+            return;
+        }
+
+        try
+        {
+            // Every message numbered above the count now reaches this subscription: one lost before the first
+            // check is caught too. Unread (Redis failing), the first check reports a loss instead.
+            _sequence.Start(ParseLong(_database.StringGet(SequenceKey)));
+        }
+        catch (Exception failure) when (failure is RedisException or TimeoutException)
+        {
+            // Left unstarted: the first check drops what a lost message could have left wrong (event 42).
         }
     }
 

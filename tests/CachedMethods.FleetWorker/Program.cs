@@ -2,7 +2,7 @@
 // Commands (one per line): get K | mem K | set K V | del K | tagset K TAG V | tag TAG | prefix P | clear |
 //                          dropin (discard the next coherence message from another process) |
 //                          dropout (fail the next publish) | dropped (how many the two hooks discarded) |
-//                          stats (the Redis tier's errors and timeouts so far) |
+//                          stats (the Redis tier's errors and timeouts so far) | redis (UP, or DOWN while unreachable or its circuit is open) |
 //                          poll K SECONDS FACTORY_MS TTL_MS (one call every 100 ms, refresh-ahead at half the TTL) |
 //                          compute K CALLERS FACTORY_MS | computex K CALLERS FACTORY_MS SOFT_MS HARD_MS |
 //                          stale K V (a value already past its TTL, kept for fail-safe) | quit
@@ -85,6 +85,9 @@ async Task<string> RunAsync(string[] words)
         case ["stats"]:
             var redis = cache.GetStats()["redis"]!;
             return string.Create(CultureInfo.InvariantCulture, $"STATS errors={redis.Errors} timeouts={redis.Timeouts}");
+        case ["redis"]:
+            var tier = cache.GetStats()["redis"]!;
+            return tier.Available && !tier.CircuitOpen ? "UP" : "DOWN";
         case ["dropped"]:
             return string.Create(CultureInfo.InvariantCulture, $"DROPPED {((RedisCacheStore)cache.RedisStore!).DiscardedMessages}");
         case ["compute", var key, var callers, var factoryMs]:

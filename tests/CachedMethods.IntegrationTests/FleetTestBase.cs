@@ -35,9 +35,9 @@ public abstract class FleetTestBase : IAsyncLifetime
         _folders.ForEach(TestEnvironment.DeleteFolder);
     }
 
-    protected async Task<FleetProcess> StartWorkerAsync(int lockExpirySeconds = 30, int? coherenceCheckSeconds = null, int? operationTimeoutMs = null)
+    protected async Task<FleetProcess> StartWorkerAsync(int lockExpirySeconds = 30, int? coherenceCheckSeconds = null, int? operationTimeoutMs = null, string? redisUrl = null)
     {
-        var worker = await FleetProcess.StartAsync(_server.Url, _prefix, NewFolder(), lockExpirySeconds, coherenceCheckSeconds, operationTimeoutMs);
+        var worker = await FleetProcess.StartAsync(redisUrl ?? _server.Url, _prefix, NewFolder(), lockExpirySeconds, coherenceCheckSeconds, operationTimeoutMs);
         lock (_workers)
         {
             _workers.Add(worker);

@@ -13,6 +13,23 @@ internal sealed class MessageSequence
     private long _contiguous;
     private long _checkpoint = -1;
 
+    /// <summary>
+    /// Sets the starting point: <paramref name="counter"/> is the store's count read just after subscribing, so every
+    /// message numbered above it must arrive here. Without it, the first <see cref="Check"/> cannot know what was
+    /// missed before it and reports a loss.
+    /// </summary>
+    public void Start(long counter)
+    {
+        lock (_gate)
+        {
+            if (_checkpoint < 0)
+            {
+                Adopt(counter);
+                _checkpoint = counter;
+            }
+        }
+    }
+
     /// <summary>Records a received message's number.</summary>
     public void Received(long number)
     {
@@ -29,8 +46,9 @@ internal sealed class MessageSequence
     /// <summary>
     /// Compares with <paramref name="counter"/>, the store's count of published messages now: true when a
     /// message counted at the previous check has still not arrived, or the counter went back (the store lost
-    /// it). The first check only sets the starting point. A loss is reported once: its numbers are then
-    /// taken as received.
+    /// it). A first check with no <see cref="Start"/> before it sets the starting point and reports a loss: a
+    /// message may have been lost since the subscription. A loss is reported once: its numbers are then taken
+    /// as received.
     /// </summary>
     public bool Check(long counter)
     {
@@ -40,6 +58,7 @@ internal sealed class MessageSequence
             if (_checkpoint < 0)
             {
                 Adopt(counter);
+                missed = true;
             }
             else if (counter < _checkpoint || counter < _contiguous)
             {

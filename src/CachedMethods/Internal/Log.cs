@@ -71,6 +71,12 @@ internal static partial class Log
     [LoggerMessage(42, LogLevel.Warning, "A coherence message from another process never arrived; dropping the memory tier and the cached tag times, which it might have invalidated.")]
     public static partial void CoherenceMessagesMissed(ILogger logger);
 
-    [LoggerMessage(43, LogLevel.Warning, "A coherence message ({Kind}) could not be published after {Retries} retries; other processes drop their copies at their next message check.")]
-    public static partial void PublishAbandoned(ILogger logger, string kind, int retries);
+    [LoggerMessage(43, LogLevel.Warning, "Redis did not take a {Kind} for the fleet; it is kept, with any that follow, and sent when Redis answers.")]
+    public static partial void FleetBacklogStarted(ILogger logger, string kind);
+
+    [LoggerMessage(44, LogLevel.Warning, "More than {Capacity} keys and tags are owed to the fleet; they are replaced by one clear of the whole fleet, sent when Redis answers.")]
+    public static partial void FleetBacklogOverflowed(ILogger logger, int capacity);
+
+    [LoggerMessage(45, LogLevel.Information, "Everything owed to the fleet was sent, {Seconds} s after the first failure.")]
+    public static partial void FleetBacklogPaid(ILogger logger, int seconds);
 }

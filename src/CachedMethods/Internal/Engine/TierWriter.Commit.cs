@@ -57,7 +57,8 @@ internal sealed partial class TierWriter
                 Log.CommitRefused(logger, key.StorageId, outcome.ToString().ToLowerInvariant());
                 return outcome;
             default:
-                tiers.Redis!.Unsettle(key.StorageId);
+                // Local only: the other processes' copies of the key are voided once Redis answers.
+                Unreached(key);
                 return CommitOutcome.Stored;
         }
     }

@@ -230,7 +230,7 @@ internal sealed partial class TierWriter(TierSet tiers, IFleetCoordinator fleet,
             removed |= outcome > 0;
             if (outcome < 0)
             {
-                tiers.Redis!.Unsettle(key.StorageId);
+                Unreached(key);
             }
 
             first = 1;
@@ -263,7 +263,7 @@ internal sealed partial class TierWriter(TierSet tiers, IFleetCoordinator fleet,
             removed |= outcome > 0;
             if (outcome < 0)
             {
-                tiers.Redis!.Unsettle(key.StorageId);
+                Unreached(key);
             }
 
             first = 1;
@@ -332,6 +332,13 @@ internal sealed partial class TierWriter(TierSet tiers, IFleetCoordinator fleet,
         }
 
         return removed;
+    }
+
+    /// <summary>Redis did not take a removal or a write of <paramref name="key"/>: its copy is read as a miss here until settled, and the removal is owed to the fleet.</summary>
+    private void Unreached(CacheKey key)
+    {
+        tiers.Redis!.Unsettle(key.StorageId);
+        fleet.OweRemoval(key, RemovalLifetime);
     }
 
     private long ClearMemory(CacheTiers which) =>

@@ -54,6 +54,12 @@ internal interface IFleetCoordinator : IDisposable
     /// <inheritdoc cref="RemoveAsync"/>
     int Remove(string storageId, TimeSpan recordLifetime);
 
+    /// <summary>
+    /// Records that the store did not take <paramref name="key"/>'s removal, or a write that replaces its value: the
+    /// removal record and its message are sent once the store answers, so every other copy of the key is voided.
+    /// </summary>
+    void OweRemoval(CacheKey key, TimeSpan recordLifetime);
+
     /// <summary>When the key was last removed or the horizon, asked of the store now; -1 when it did not answer, 0 never.</summary>
     ValueTask<long> RemovedAtAsync(string storageId, CancellationToken cancellationToken);
 

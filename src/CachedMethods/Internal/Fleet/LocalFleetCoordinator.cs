@@ -22,6 +22,10 @@ internal sealed class LocalFleetCoordinator(MemoryCacheStore? memory, TimeProvid
 
     public int Remove(string storageId, TimeSpan recordLifetime) => -1;
 
+    public void OweRemoval(CacheKey key, TimeSpan recordLifetime)
+    {
+    }
+
     public ValueTask<long> RemovedAtAsync(string storageId, CancellationToken cancellationToken) => new(0L);
 
     public long RemovedAt(string storageId) => 0;

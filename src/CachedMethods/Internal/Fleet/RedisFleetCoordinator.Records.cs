@@ -61,17 +61,28 @@ internal sealed partial class RedisFleetCoordinator
     public async ValueTask AdvanceHorizonAsync(CancellationToken cancellationToken)
     {
         var at = _store is null
-            ? Clock.Now()
-            : await _guard.RunAsync(_store, static (s, ct) => s.AdvanceHorizonAsync(ct), Clock.Now(), "advance horizon", cancellationToken).ConfigureAwait(false);
-        LearnHorizon(at);
-        await PublishAsync(new CoherenceMessage(CoherenceKind.Clear, "", at)).ConfigureAwait(false);
+            ? -1L
+            : await _guard.RunAsync(_store, static (s, ct) => s.AdvanceHorizonAsync(ct), -1L, "advance horizon", cancellationToken).ConfigureAwait(false);
+        await PublishAsync(Advanced(at)).ConfigureAwait(false);
     }
 
     public void AdvanceHorizon()
     {
-        var at = _store is null ? Clock.Now() : _guard.Run(_store, static s => s.AdvanceHorizon(), Clock.Now(), "advance horizon");
-        LearnHorizon(at);
-        PublishInBackground(new CoherenceMessage(CoherenceKind.Clear, "", at));
+        var at = _store is null ? -1L : _guard.Run(_store, static s => s.AdvanceHorizon(), -1L, "advance horizon");
+        PublishInBackground(Advanced(at));
+    }
+
+    /// <summary>Learns a new horizon, or (-1: Redis did not take it) moves it here on the fleet clock and owes it to Redis.</summary>
+    private CoherenceMessage Advanced(long at)
+    {
+        var message = new CoherenceMessage(CoherenceKind.Clear, "", at < 0 ? Clock.Now() : at);
+        LearnHorizon(message.At);
+        if (at < 0 && _store is not null)
+        {
+            Owe(message, recorded: false);
+        }
+
+        return message;
     }
 
     private void LearnHorizon(long at)

@@ -11,11 +11,6 @@ namespace CachedMethods.Internal;
 /// </summary>
 internal sealed partial class RedisFleetCoordinator : IFleetCoordinator
 {
-    /// <summary>Retries of a failed publish, after 250 ms and then twice as long each time (about a minute in all).</summary>
-    private const int PublishRetries = 8;
-
-    private static readonly TimeSpan PublishRetryFirstDelay = TimeSpan.FromMilliseconds(250);
-
     private readonly ICacheCoordinator _coordinator;
     private readonly CallGuard _guard;
     private readonly MemoryCacheStore? _memory;
@@ -85,9 +80,15 @@ internal sealed partial class RedisFleetCoordinator : IFleetCoordinator
 
     public async ValueTask InvalidateTagAsync(string tag, DateTimeOffset at, CancellationToken cancellationToken)
     {
-        Tags.Invalidate(tag, at.ToUnixTimeMilliseconds());
-        await _guard.RunAsync((_coordinator, tag, at), static (s, ct) => GuardedStore.Completed(s._coordinator.SetTagInvalidatedAsync(s.tag, s.at, ct)), false, "record tag time", cancellationToken).ConfigureAwait(false);
-        await PublishAsync(new CoherenceMessage(CoherenceKind.Tag, tag, at.ToUnixTimeMilliseconds())).ConfigureAwait(false);
+        var message = new CoherenceMessage(CoherenceKind.Tag, tag, at.ToUnixTimeMilliseconds());
+        Tags.Invalidate(tag, message.At);
+        if (!await RecordTagAsync(tag, message.At, cancellationToken).ConfigureAwait(false))
+        {
+            // Processes that ask Redis for the tag's time (new ones, or once theirs is stale) must learn it too.
+            Owe(message, recorded: false);
+        }
+
+        await PublishAsync(message).ConfigureAwait(false);
     }
 
     public ValueTask PublishAsync(CoherenceMessage message)
@@ -113,7 +114,7 @@ internal sealed partial class RedisFleetCoordinator : IFleetCoordinator
     private ValueTask<bool> TryPublishAsync(CoherenceMessage message) =>
         _guard.RunAsync((_coordinator, message), static (s, _) => GuardedStore.Completed(s._coordinator.PublishAsync(s.message)), false, "publish", CancellationToken.None);
 
-    /// <summary>Counts a published message; retries one that was not.</summary>
+    /// <summary>Counts a published message; owes one that was not, to be sent when Redis answers.</summary>
     private void Published(bool published, CoherenceMessage message)
     {
         if (published)
@@ -122,38 +123,11 @@ internal sealed partial class RedisFleetCoordinator : IFleetCoordinator
         }
         else
         {
-            _ = RetryPublishAsync(message);
+            Owe(message, recorded: true);
         }
     }
 
     private async ValueTask PublishedWhenDoneAsync(ValueTask<bool> publish, CoherenceMessage message) => Published(await publish.ConfigureAwait(false), message);
-
-    /// <summary>
-    /// Sends a message whose publish failed again, in the background (the caller already has its answer), a few
-    /// times over about a minute. A message that never gets through is caught by the receivers' message check.
-    /// Paced by the real clock, like the upkeep loop.
-    /// </summary>
-    private async Task RetryPublishAsync(CoherenceMessage message)
-    {
-        var delay = PublishRetryFirstDelay;
-        try
-        {
-            for (var attempt = 0; attempt < PublishRetries; attempt++, delay *= 2)
-            {
-                await Task.Delay(delay, TimeProvider.System, _stopping.Token).ConfigureAwait(false);
-                if (await TryPublishAsync(message).ConfigureAwait(false))
-                {
-                    FleetMetrics.Sent(_nameTag, message.Kind);
-                    return;
-                }
-            }
-
-            Log.PublishAbandoned(_logger, message.Kind.ToString(), PublishRetries);
-        }
-        catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
-        {
-        }
-    }
 
     public void PublishInBackground(CoherenceMessage message)
     {
