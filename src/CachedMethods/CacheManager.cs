@@ -107,16 +107,9 @@ public sealed partial class CacheManager : IAsyncDisposable, IDisposable
     /// <summary>Drains the background write queue and closes the stores.</summary>
     public async ValueTask DisposeAsync()
     {
-        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        if (!BeginDispose())
         {
             return;
-        }
-
-        CacheMetrics.Unregister(this);
-        _fleet.Dispose();
-        foreach (var store in _tiers.Stores)
-        {
-            store.StopSettling();
         }
 
         if (_tiers.BackgroundWriter is { } backgroundWriter)
@@ -143,16 +136,13 @@ public sealed partial class CacheManager : IAsyncDisposable, IDisposable
     /// </summary>
     public void Dispose()
     {
-        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        if (!BeginDispose())
         {
             return;
         }
 
-        CacheMetrics.Unregister(this);
-        _fleet.Dispose();
         foreach (var store in _tiers.Stores)
         {
-            store.StopSettling();
             if (store.Store is IDisposable disposable)
             {
                 disposable.Dispose();
@@ -163,5 +153,23 @@ public sealed partial class CacheManager : IAsyncDisposable, IDisposable
                 _ = store.Store.DisposeAsync();
             }
         }
+    }
+
+    /// <summary>The first step of either dispose, once: stops the metrics, the fleet and every store's settling; false when already disposed.</summary>
+    private bool BeginDispose()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return false;
+        }
+
+        CacheMetrics.Unregister(this);
+        _fleet.Dispose();
+        foreach (var store in _tiers.Stores)
+        {
+            store.StopSettling();
+        }
+
+        return true;
     }
 }

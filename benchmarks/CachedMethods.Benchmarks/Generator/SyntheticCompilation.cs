@@ -41,8 +41,8 @@ public sealed class SyntheticCompilation
 
     public CSharpParseOptions ParseOptions { get; }
 
-    /// <summary>How many files the generator should write: one decorator per interface, and the DI registration.</summary>
-    public int ExpectedGeneratedFiles => Interfaces + 1;
+    /// <summary>How many files the generator should write: one decorator per interface, the value formatters' resolver, and the DI registration.</summary>
+    public int ExpectedGeneratedFiles => Interfaces + 2;
 
     public static SyntheticCompilation Create(int methodCount)
     {
