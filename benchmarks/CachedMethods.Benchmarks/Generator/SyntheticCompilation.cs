@@ -59,7 +59,7 @@ public sealed class SyntheticCompilation
         trees.Add(unrelated);
 
         var references = Net100.References.All.Cast<MetadataReference>()
-            .Concat(new[] { typeof(CacheManager), typeof(IServiceCollection), typeof(ILogger) }
+            .Concat(new[] { typeof(CacheManager), typeof(IServiceCollection), typeof(ILogger), typeof(MessagePack.MessagePackSerializer) }
                 .Select(static t => MetadataReference.CreateFromFile(t.Assembly.Location)));
         var compilation = CSharpCompilation.Create(
             $"Synthetic{methodCount}",

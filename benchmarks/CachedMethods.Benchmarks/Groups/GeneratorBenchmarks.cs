@@ -12,7 +12,8 @@ namespace CachedMethods.Benchmarks.Groups;
 /// Group 6: the time the [Cached] generator takes over a project of 100 or 1,000 [Cached] methods,
 /// cold (a new driver over a compilation whose symbols are not bound yet, as in a command-line build)
 /// and after an unrelated edit (a driver that has run once, over the project with one unrelated file
-/// changed, as in an IDE while typing).
+/// changed, as in an IDE while typing). The two <c>Floor_</c> rows run <see cref="LookupFloorGenerator"/>
+/// the same two ways: what finding the <c>[Cached]</c> methods costs before any generator work.
 /// </summary>
 /// <remarks>
 /// The timed runs do not track steps, as the compiler does not. <see cref="Setup"/> checks, with step
@@ -26,6 +27,7 @@ public class GeneratorBenchmarks
 {
     private SyntheticCompilation _project = null!;
     private GeneratorDriver _ranOnce = null!;
+    private GeneratorDriver _floorRanOnce = null!;
 
     [Params(100, 1000)]
     public int MethodCount { get; set; }
@@ -35,6 +37,7 @@ public class GeneratorBenchmarks
     {
         _project = SyntheticCompilation.Create(MethodCount);
         _ranOnce = RunOnceAndCheck();
+        _floorRanOnce = CreateDriver(new LookupFloorGenerator()).RunGenerators(_project.Compilation);
         RunMetrics.Write(
             RunMetrics.CaseId(nameof(GeneratorBenchmarks), nameof(UnrelatedEdit), (nameof(MethodCount), MethodCount)),
             new Dictionary<string, string> { ["AllStepsCached"] = StepsAfterUnrelatedEdit() });
@@ -48,8 +51,18 @@ public class GeneratorBenchmarks
     public GeneratorDriver UnrelatedEdit() =>
         _ranOnce.RunGenerators(_project.Compilation.ReplaceSyntaxTree(_project.Unrelated, _project.UnrelatedEdited));
 
-    private GeneratorDriver CreateDriver(bool trackSteps) => CSharpGeneratorDriver.Create(
-        [new CachedGenerator().AsSourceGenerator()],
+    [Benchmark]
+    public GeneratorDriver Floor_Cold() =>
+        CreateDriver(new LookupFloorGenerator()).RunGenerators(_project.Compilation.Clone());
+
+    [Benchmark]
+    public GeneratorDriver Floor_UnrelatedEdit() =>
+        _floorRanOnce.RunGenerators(_project.Compilation.ReplaceSyntaxTree(_project.Unrelated, _project.UnrelatedEdited));
+
+    private GeneratorDriver CreateDriver(bool trackSteps) => CreateDriver(new CachedGenerator(), trackSteps);
+
+    private GeneratorDriver CreateDriver(IIncrementalGenerator generator, bool trackSteps = false) => CSharpGeneratorDriver.Create(
+        [generator.AsSourceGenerator()],
         parseOptions: _project.ParseOptions,
         driverOptions: new GeneratorDriverOptions(IncrementalGeneratorOutputKind.None, trackIncrementalGeneratorSteps: trackSteps));
 
