@@ -11,9 +11,6 @@ internal sealed partial class RedisFleetCoordinator
     private int _paying;
     private long _owedSince;
 
-    /// <summary>How many subjects (keys, tags, the clear) are owed to the fleet now.</summary>
-    public int Owed => _backlog.Count;
-
     public void OweRemoval(CacheKey key, TimeSpan recordLifetime) =>
         Owe(CoherenceMessage.Removed(key), recorded: false, key.StorageId, recordLifetime);
 
@@ -104,8 +101,8 @@ internal sealed partial class RedisFleetCoordinator
                     return false;
                 case CoherenceKind.Tag when !await RecordTagAsync(message.Value, message.At, _stopping.Token).ConfigureAwait(false):
                     return false;
-                case CoherenceKind.Clear:
-                    var at = await _guard.RunAsync(_store!, static (s, ct) => s.AdvanceHorizonAsync(ct), -1L, "advance horizon", _stopping.Token).ConfigureAwait(false);
+                case CoherenceKind.Clear when _store is not null:
+                    var at = await _guard.RunAsync(_store, static (s, ct) => s.AdvanceHorizonAsync(ct), -1L, "advance horizon", _stopping.Token).ConfigureAwait(false);
                     if (at < 0)
                     {
                         return false;
