@@ -66,7 +66,13 @@ internal sealed partial class RedisFleetCoordinator : IFleetCoordinator
             }
         }
 
-        foreach (var (tag, read) in reads ?? [])
+        if (reads is null)
+        {
+            // Every tag known here: no list, no round trip (the common case, on every read below memory).
+            return Tags.IsInvalidated(content);
+        }
+
+        foreach (var (tag, read) in reads)
         {
             if (await read.ConfigureAwait(false) is { } known)
             {
