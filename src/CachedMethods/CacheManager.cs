@@ -107,10 +107,14 @@ public sealed partial class CacheManager : IAsyncDisposable, IDisposable
     /// <summary>Drains the background write queue and closes the stores.</summary>
     public async ValueTask DisposeAsync()
     {
-        if (!BeginDispose())
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
         {
             return;
         }
+
+        // A delete or invalidation Redis did not take yet gets one more try before the process goes.
+        await _fleet.SendOwedAsync().ConfigureAwait(false);
+        StopBackground();
 
         if (_tiers.BackgroundWriter is { } backgroundWriter)
         {
@@ -136,10 +140,13 @@ public sealed partial class CacheManager : IAsyncDisposable, IDisposable
     /// </summary>
     public void Dispose()
     {
-        if (!BeginDispose())
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
         {
             return;
         }
+
+        _fleet.ReportOwed();
+        StopBackground();
 
         foreach (var store in _tiers.Stores)
         {
@@ -155,21 +162,14 @@ public sealed partial class CacheManager : IAsyncDisposable, IDisposable
         }
     }
 
-    /// <summary>The first step of either dispose, once: stops the metrics, the fleet and every store's settling; false when already disposed.</summary>
-    private bool BeginDispose()
+    /// <summary>The first step of either dispose: stops the metrics, the fleet and every store's settling.</summary>
+    private void StopBackground()
     {
-        if (Interlocked.Exchange(ref _disposed, 1) != 0)
-        {
-            return false;
-        }
-
         CacheMetrics.Unregister(this);
         _fleet.Dispose();
         foreach (var store in _tiers.Stores)
         {
             store.StopSettling();
         }
-
-        return true;
     }
 }

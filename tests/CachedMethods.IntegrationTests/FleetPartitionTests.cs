@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using CachedMethods.Redis;
 using CachedMethods.TestSupport;
 using Xunit;
 using Xunit.Abstractions;
@@ -95,5 +96,49 @@ public sealed class FleetPartitionTests(ITestOutputHelper output) : FleetTestBas
             $"{round} rounds, each made by a process cut off from Redis (circuit open): factory runs 0 (values set, not computed); longest stale window after it reached Redis again {longest.TotalMilliseconds:F0} ms; old values read after it = {oldReadAfter}; keys written back to Redis = {resurrected}"));
         Assert.Equal(0, oldReadAfter);
         Assert.Equal(0, resurrected);
+    }
+
+    [Fact]
+    public async Task A_cache_closed_while_Redis_is_away_logs_what_it_still_owed_and_one_closed_after_Redis_returned_owes_nothing()
+    {
+        await using var relay = new TcpRelay(_server.Port);
+        var database = _redis.GetDatabase();
+
+        // Closed while still cut off: the delete cannot reach Redis, and the close says so (event 46).
+        var away = new LogCollector();
+        var cache = await StartCutOffCacheAsync(relay, away, "gone:away");
+        Assert.True(await cache.DeleteAsync("gone:away"));
+        await cache.DisposeAsync();
+        var line = Assert.Single(away.Lines, l => l.EventId == 46);
+        Assert.Contains("1 keys, tags or clears", line.Message, StringComparison.Ordinal);
+        Assert.True(await database.KeyExistsAsync(RedisKey("gone:away"))); // the old value is still there: what the line warns of
+
+        // Closed after Redis came back: what was owed is in Redis by then, and nothing is reported.
+        relay.Restore();
+        var back = new LogCollector();
+        cache = await StartCutOffCacheAsync(relay, back, "gone:back");
+        Assert.True(await cache.DeleteAsync("gone:back"));
+        relay.Restore();
+        await Eventually.TrueAsync(() => cache.GetStats()["redis"] is { Available: true, CircuitOpen: false }, "Redis to be usable again");
+        await cache.DisposeAsync();
+        Assert.DoesNotContain(back.Lines, l => l.EventId == 46);
+        Assert.False(await database.KeyExistsAsync(RedisKey("gone:back")));
+        Assert.True(await database.KeyExistsAsync(RedisKey("gone:back", ":rm")));
+    }
+
+    /// <summary>A cache on Redis through <paramref name="relay"/> that has stored <paramref name="key"/> there, then lost Redis.</summary>
+    private async Task<CacheManager> StartCutOffCacheAsync(TcpRelay relay, LogCollector logs, string key)
+    {
+        var options = new CacheOptions { DiskCachePath = NewFolder() }.UseRedis();
+        options.Redis.Url = relay.RedisUrl;
+        options.Redis.KeyPrefix = _prefix;
+        options.Redis.OperationTimeoutMs = 500;
+        var cache = new CacheManager(options, logs);
+        await Eventually.TrueAsync(() => cache.RedisStore is not null, "Redis to connect");
+        await cache.SetAsync(key, "v");
+        Assert.True(await _redis.GetDatabase().KeyExistsAsync(RedisKey(key)));
+        relay.Cut();
+        await Eventually.TrueAsync(() => cache.GetStats()["redis"] is { Available: false } or { CircuitOpen: true }, "Redis to be unusable");
+        return cache;
     }
 }

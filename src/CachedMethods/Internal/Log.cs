@@ -79,4 +79,7 @@ internal static partial class Log
 
     [LoggerMessage(45, LogLevel.Information, "Everything owed to the fleet was sent, {Seconds} s after the first failure.")]
     public static partial void FleetBacklogPaid(ILogger logger, int seconds);
+
+    [LoggerMessage(46, LogLevel.Warning, "The cache closed while {Count} keys, tags or clears were still owed to the fleet (Redis did not answer); other processes keep their copies of those until their TTL.")]
+    public static partial void FleetBacklogAbandoned(ILogger logger, int count);
 }

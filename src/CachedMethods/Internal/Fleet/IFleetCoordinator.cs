@@ -60,6 +60,15 @@ internal interface IFleetCoordinator : IDisposable
     /// </summary>
     void OweRemoval(CacheKey key, TimeSpan recordLifetime);
 
+    /// <summary>
+    /// Before the cache closes: sends what is still owed to the fleet, once, each call bounded by the store's guard,
+    /// and logs what could not be sent. Never throws.
+    /// </summary>
+    ValueTask SendOwedAsync();
+
+    /// <summary>The synchronous close: logs what is still owed and cannot be sent now.</summary>
+    void ReportOwed();
+
     /// <summary>When the key was last removed or the horizon, asked of the store now; -1 when it did not answer, 0 never.</summary>
     ValueTask<long> RemovedAtAsync(string storageId, CancellationToken cancellationToken);
 

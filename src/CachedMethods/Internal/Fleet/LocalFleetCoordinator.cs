@@ -26,6 +26,12 @@ internal sealed class LocalFleetCoordinator(MemoryCacheStore? memory, TimeProvid
     {
     }
 
+    public ValueTask SendOwedAsync() => ValueTask.CompletedTask;
+
+    public void ReportOwed()
+    {
+    }
+
     public ValueTask<long> RemovedAtAsync(string storageId, CancellationToken cancellationToken) => new(0L);
 
     public long RemovedAt(string storageId) => 0;

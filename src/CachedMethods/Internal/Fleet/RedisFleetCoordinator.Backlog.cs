@@ -89,6 +89,40 @@ internal sealed partial class RedisFleetCoordinator
         }
     }
 
+    public async ValueTask SendOwedAsync()
+    {
+        if (_backlog.Count == 0)
+        {
+            return;
+        }
+
+        try
+        {
+            foreach (var debt in _backlog.Snapshot())
+            {
+                if (!await PayAsync(debt).ConfigureAwait(false))
+                {
+                    break;
+                }
+
+                _backlog.Paid(debt);
+            }
+        }
+        catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
+        {
+        }
+
+        ReportOwed();
+    }
+
+    public void ReportOwed()
+    {
+        if (_backlog.Count is > 0 and var owed)
+        {
+            Log.FleetBacklogAbandoned(_logger, owed);
+        }
+    }
+
     /// <summary>Writes a debt's record if it still needs one, then publishes its message; false when Redis did not take either.</summary>
     private async ValueTask<bool> PayAsync(FleetDebt debt)
     {
