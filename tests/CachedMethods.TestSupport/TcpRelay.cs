@@ -29,9 +29,6 @@ public sealed class TcpRelay : IAsyncDisposable
     /// <summary>The relay as a Redis URL.</summary>
     public string RedisUrl => $"redis://127.0.0.1:{Port}";
 
-    /// <summary>How many connections were refused while cut.</summary>
-    public int Refused { get; private set; }
-
     /// <summary>Closes every relayed connection and refuses new ones.</summary>
     public void Cut()
     {
@@ -74,7 +71,6 @@ public sealed class TcpRelay : IAsyncDisposable
             var client = await _listener.AcceptTcpClientAsync(_stopping.Token);
             if (_cut)
             {
-                Refused++;
                 client.Dispose();
                 continue;
             }

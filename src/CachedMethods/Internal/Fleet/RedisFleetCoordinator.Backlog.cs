@@ -39,6 +39,11 @@ internal sealed partial class RedisFleetCoordinator
             Log.FleetBacklogOverflowed(_logger, FleetBacklog.Capacity);
         }
 
+        StartPaying();
+    }
+
+    private void StartPaying()
+    {
         if (!_stopping.IsCancellationRequested && Interlocked.CompareExchange(ref _paying, 1, 0) == 0)
         {
             _ = Task.Run(PayBacklogAsync);
@@ -56,20 +61,7 @@ internal sealed partial class RedisFleetCoordinator
             while (!_stopping.IsCancellationRequested)
             {
                 await Task.Delay(BacklogInterval, TimeProvider.System, _stopping.Token).ConfigureAwait(false);
-                var debts = _backlog.Snapshot();
-                var paid = 0;
-                foreach (var debt in debts)
-                {
-                    if (!await PayAsync(debt).ConfigureAwait(false))
-                    {
-                        break;
-                    }
-
-                    _backlog.Paid(debt);
-                    paid++;
-                }
-
-                if (paid == debts.Length && _backlog.Count == 0)
+                if (await PayRoundAsync().ConfigureAwait(false))
                 {
                     Log.FleetBacklogPaid(_logger, (int)TimeProvider.System.GetElapsedTime(Volatile.Read(ref _owedSince)).TotalSeconds);
                     break;
@@ -82,37 +74,20 @@ internal sealed partial class RedisFleetCoordinator
         finally
         {
             Volatile.Write(ref _paying, 0);
-            if (_backlog.Count > 0 && !_stopping.IsCancellationRequested && Interlocked.CompareExchange(ref _paying, 1, 0) == 0)
+            if (_backlog.Count > 0)
             {
-                _ = Task.Run(PayBacklogAsync);
+                StartPaying();
             }
         }
     }
 
     public async ValueTask SendOwedAsync()
     {
-        if (_backlog.Count == 0)
+        if (_backlog.Count > 0)
         {
-            return;
+            await PayRoundAsync().ConfigureAwait(false);
+            ReportOwed();
         }
-
-        try
-        {
-            foreach (var debt in _backlog.Snapshot())
-            {
-                if (!await PayAsync(debt).ConfigureAwait(false))
-                {
-                    break;
-                }
-
-                _backlog.Paid(debt);
-            }
-        }
-        catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
-        {
-        }
-
-        ReportOwed();
     }
 
     public void ReportOwed()
@@ -121,6 +96,22 @@ internal sealed partial class RedisFleetCoordinator
         {
             Log.FleetBacklogAbandoned(_logger, owed);
         }
+    }
+
+    /// <summary>Pays what is owed now, oldest first, up to the first debt Redis still refuses; true when nothing is left.</summary>
+    private async ValueTask<bool> PayRoundAsync()
+    {
+        foreach (var debt in _backlog.Snapshot())
+        {
+            if (!await PayAsync(debt).ConfigureAwait(false))
+            {
+                return false;
+            }
+
+            _backlog.Paid(debt);
+        }
+
+        return _backlog.Count == 0;
     }
 
     /// <summary>Writes a debt's record if it still needs one, then publishes its message; false when Redis did not take either.</summary>
