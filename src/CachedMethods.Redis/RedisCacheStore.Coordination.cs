@@ -180,7 +180,10 @@ public sealed partial class RedisCacheStore
         }
         catch (Exception ex) when (ex is RedisException or TimeoutException)
         {
-            Interlocked.Exchange(ref _subscribed, 0);
+            // Subscribed all the same: StackExchange.Redis registers the handler before it sends SUBSCRIBE, and
+            // sends it again when the connection comes back. Subscribing again here would register it twice, and
+            // every message would then be handled once per failed attempt. Left unstarted, the first check
+            // reports a loss (event 42).
             RedisLog.SubscribeFailed(_logger, (string?)Channel ?? "", ex);
             return;
         }

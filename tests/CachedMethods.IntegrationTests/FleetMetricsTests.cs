@@ -1,6 +1,8 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using CachedMethods.Redis;
 using CachedMethods.TestSupport;
+using Microsoft.Extensions.Logging;
 using StackExchange.Redis;
 using Xunit;
 
@@ -19,15 +21,20 @@ public sealed class FleetMetricsTests : FleetTestBase
 
     private readonly string _a = $"fleet-a-{Guid.NewGuid():N}";
     private readonly string _b = $"fleet-b-{Guid.NewGuid():N}";
+    private readonly LogCollector _logA = new();
+    private readonly LogCollector _logB = new();
 
     [Fact]
     public async Task Lock_waits_single_flight_outcomes_coherence_messages_and_their_lag_are_counted_exactly()
     {
         // A gives up waiting for another holder after 1 s; B waits up to the default 120 s.
-        await using var a = await StartEngineAsync(_a, lockWaitSeconds: 1);
-        await using var b = await StartEngineAsync(_b, lockWaitSeconds: 120);
+        await using var a = await StartEngineAsync(_a, lockWaitSeconds: 1, _logA);
+        await using var b = await StartEngineAsync(_b, lockWaitSeconds: 120, _logB);
         await WarmUpChannelAsync(a, b);
 
+        // What A's store delivered, in order: a failure shows a message handled twice, or one that never came.
+        var deliveredToA = new ConcurrentQueue<string>();
+        ((ICacheCoordinator)a.RedisStore!).MessageReceived += m => deliveredToA.Enqueue($"{DateTime.UtcNow:HH:mm:ss.fff} {m.Kind} {m.Value} {m.At}");
         using var metricsA = new MetricsRecorder(_a);
         using var metricsB = new MetricsRecorder(_b);
         using var spans = new SpanRecorder();
@@ -89,7 +96,8 @@ public sealed class FleetMetricsTests : FleetTestBase
                 && metricsB.Added(Messages, "direction=received,message.kind=clear") == 1
                 && metricsA.Added(Messages, "direction=received,message.kind=remove") == 1
                 && metricsA.Added(Messages, "direction=received,message.kind=released") == 1,
-            "the messages to arrive:\n" + metricsA.Dump() + "\n--\n" + metricsB.Dump(),
+            () => $"the messages to arrive:\n{metricsA.Dump()}\n--\n{metricsB.Dump()}\nDelivered to A:\n{string.Join("\n", deliveredToA)}"
+                + $"\nA logged:\n{string.Join("\n", _logA.At(LogLevel.Information))}\nB logged:\n{string.Join("\n", _logB.At(LogLevel.Information))}",
             Safety);
 
         // 5. Redis stops: A cannot ask for the lock, computes without it, and its publishes are not counted as sent.
@@ -150,7 +158,7 @@ public sealed class FleetMetricsTests : FleetTestBase
     private const string Messages = "cachedmethods.coherence.messages";
     private const string Lag = "cachedmethods.coherence.lag";
 
-    private async Task<CacheManager> StartEngineAsync(string name, int lockWaitSeconds)
+    private async Task<CacheManager> StartEngineAsync(string name, int lockWaitSeconds, LogCollector log)
     {
         var options = new CacheOptions
         {
@@ -162,42 +170,25 @@ public sealed class FleetMetricsTests : FleetTestBase
         options.Redis.Url = _server.Url;
         options.Redis.KeyPrefix = _prefix;
         options.Redis.OperationTimeoutMs = 5000;
-        var cache = new CacheManager(options);
+        var cache = new CacheManager(options, log);
         await Eventually.TrueAsync(() => cache.RedisStore is not null, "Redis to connect", Safety);
         return cache;
     }
 
     /// <summary>
-    /// Waits until each engine has received a message from the other, before the counts start. A message published
-    /// before the other engine's subscription is active is dropped by Redis, so each side publishes again until
-    /// one arrives.
+    /// Waits until both engines are subscribed at the server, then until each has received one message from the
+    /// other, before the counts start. One message each: a second one sent because the first seemed slow could
+    /// arrive after the counts started.
     /// </summary>
     private async Task WarmUpChannelAsync(CacheManager a, CacheManager b)
     {
+        var server = _redis.GetServer(_redis.GetEndPoints()[0]);
+        await Eventually.TrueAsync(() => server.SubscriptionSubscriberCount(RedisChannel.Literal(_prefix + "events")) >= 2, "both engines to subscribe", Safety);
         using var warmA = new MetricsRecorder(_a);
         using var warmB = new MetricsRecorder(_b);
-        await HeardAsync(a, warmB);
-        await HeardAsync(b, warmA);
-
-        static async Task HeardAsync(CacheManager sender, MetricsRecorder receiver)
-        {
-            var deadline = DateTime.UtcNow + Safety;
-            while (true)
-            {
-                await sender.SetAsync("warm", "x");
-                var until = DateTime.UtcNow + TimeSpan.FromSeconds(5);
-                while (DateTime.UtcNow < until)
-                {
-                    if (receiver.Added(Messages, "direction=received,message.kind=remove") > 0)
-                    {
-                        return;
-                    }
-
-                    await Task.Delay(50);
-                }
-
-                Assert.True(DateTime.UtcNow < deadline, "the engines never heard each other");
-            }
-        }
+        await a.SetAsync("warm", "x");
+        await Eventually.TrueAsync(() => warmB.Added(Messages, "direction=received,message.kind=remove") > 0, "B to hear A", Safety);
+        await b.SetAsync("warm", "y");
+        await Eventually.TrueAsync(() => warmA.Added(Messages, "direction=received,message.kind=remove") > 0, "A to hear B", Safety);
     }
 }

@@ -33,14 +33,18 @@ internal static class Peer
 /// <summary>Waits for a condition with a bounded number of short polls: a liveness bound, not a timing assertion.</summary>
 internal static class Eventually
 {
-    public static async Task TrueAsync(Func<bool> condition, string what, TimeSpan? limit = null, Func<Task>? between = null)
+    public static Task TrueAsync(Func<bool> condition, string what, TimeSpan? limit = null, Func<Task>? between = null) =>
+        TrueAsync(condition, () => what, limit, between);
+
+    /// <summary>As above; <paramref name="what"/> is read at the deadline, so it can show the state the wait gave up on.</summary>
+    public static async Task TrueAsync(Func<bool> condition, Func<string> what, TimeSpan? limit = null, Func<Task>? between = null)
     {
         var deadline = DateTime.UtcNow + (limit ?? TimeSpan.FromSeconds(30));
         while (!condition())
         {
             if (DateTime.UtcNow > deadline)
             {
-                throw new TimeoutException($"Gave up waiting for {what}.");
+                throw new TimeoutException($"Gave up waiting for {what()}.");
             }
 
             if (between is not null)

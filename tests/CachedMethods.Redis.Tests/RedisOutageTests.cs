@@ -53,6 +53,40 @@ public sealed class RedisOutageTests
     }
 
     [Fact]
+    public async Task A_channel_subscription_that_failed_while_redis_was_down_delivers_each_message_once_after_it_comes_up()
+    {
+        // StackExchange.Redis keeps a handler whose SUBSCRIBE failed and subscribes it on reconnect: subscribing it
+        // again on the next publish would deliver every message twice.
+        await using var server = new RedisServer();
+        await using var store = new RedisCacheStore(
+            new RedisSettings { Host = server.Host, Port = server.Port, KeyPrefix = "t:resubscribe:", ConnectTimeoutMs = 500, OperationTimeoutMs = 30_000 });
+        var received = new System.Collections.Concurrent.ConcurrentQueue<CoherenceMessage>();
+        ((ICacheCoordinator)store).MessageReceived += m =>
+        {
+            if (m.Kind != CoherenceKind.Reconnected)
+            {
+                received.Enqueue(m);
+            }
+        };
+        Assert.False(store.IsAvailable);
+        await Assert.ThrowsAnyAsync<RedisException>(async () => await ((ICacheCoordinator)store).PublishAsync(new CoherenceMessage(CoherenceKind.Remove, "while-down")));
+
+        await server.StartAsync();
+        Assert.True(await Eventually.HoldsAsync(() => store.IsAvailable), "the store never reconnected");
+        // The engine publishes on every write: each publish checks the subscription.
+        await ((ICacheCoordinator)store).PublishAsync(new CoherenceMessage(CoherenceKind.Remove, "own"));
+        await ((ICacheCoordinator)store).PublishAsync(new CoherenceMessage(CoherenceKind.Remove, "own"));
+
+        await using var other = await ConnectionMultiplexer.ConnectAsync($"{server.Host}:{server.Port}");
+        Assert.True(await Eventually.HoldsAsync(() => other.GetSubscriber().Publish(RedisChannel.Literal("t:resubscribe:events"), "peer|1|0|first") > 0), "the store never subscribed");
+        await other.GetSubscriber().PublishAsync(RedisChannel.Literal("t:resubscribe:events"), "peer|1|0|last");
+
+        Assert.True(await Eventually.HoldsAsync(() => received.Any(m => m.Value == "last")), "the last message never arrived");
+        await Task.Delay(200);
+        Assert.Equal(["first", "last"], received.Select(m => m.Value).Where(v => v is "first" or "last"));
+    }
+
+    [Fact]
     public async Task A_missing_redis_makes_clear_fail_rather_than_report_nothing_removed()
     {
         await using var server = new RedisServer();
