@@ -10,7 +10,8 @@ namespace CachedMethods.Redis;
 public sealed partial class RedisCacheStore : ICacheFleetStore
 {
     // Fencing first (a writer that lost its lock writes nothing), then the removal record: a computation
-    // that started at or before the key's last removal overlapped it and is not the key's value.
+    // that started at or before the key's last removal overlapped it and is not the key's value. Last, a
+    // promotion (ARGV[5] = 1) only fills an empty key: the copy it carries may be older than the value there.
     private const string CommitScript = """
         if ARGV[4] ~= '' and redis.call('get', KEYS[3]) ~= ARGV[4] then return 3 end
         local started = tonumber(ARGV[3])
@@ -18,6 +19,7 @@ public sealed partial class RedisCacheStore : ICacheFleetStore
           local removed = redis.call('get', KEYS[2])
           if removed and tonumber(removed) >= started then return 2 end
         end
+        if ARGV[5] == '1' and redis.call('exists', KEYS[1]) == 1 then return 4 end
         redis.call('set', KEYS[1], ARGV[1], 'PX', ARGV[2])
         return 1
         """;
@@ -73,12 +75,12 @@ public sealed partial class RedisCacheStore : ICacheFleetStore
     public long GetTime() => ParseTime(_database.Execute("TIME"));
 
     /// <inheritdoc/>
-    public async ValueTask<CommitOutcome> CommitAsync(string storageId, ReadOnlyMemory<byte> envelope, TimeSpan timeToLive, long startedAt, string? lockToken, CancellationToken cancellationToken) =>
-        (CommitOutcome)(long)await _database.ScriptEvaluateAsync(CommitScript, CommitKeys(storageId), CommitArgs(envelope, timeToLive, startedAt, lockToken)).WaitAsync(cancellationToken);
+    public async ValueTask<CommitOutcome> CommitAsync(string storageId, ReadOnlyMemory<byte> envelope, TimeSpan timeToLive, long startedAt, string? lockToken, bool onlyIfAbsent, CancellationToken cancellationToken) =>
+        (CommitOutcome)(long)await _database.ScriptEvaluateAsync(CommitScript, CommitKeys(storageId), CommitArgs(envelope, timeToLive, startedAt, lockToken, onlyIfAbsent)).WaitAsync(cancellationToken);
 
     /// <inheritdoc/>
-    public CommitOutcome Commit(string storageId, ReadOnlyMemory<byte> envelope, TimeSpan timeToLive, long startedAt, string? lockToken) =>
-        (CommitOutcome)(long)_database.ScriptEvaluate(CommitScript, CommitKeys(storageId), CommitArgs(envelope, timeToLive, startedAt, lockToken));
+    public CommitOutcome Commit(string storageId, ReadOnlyMemory<byte> envelope, TimeSpan timeToLive, long startedAt, string? lockToken, bool onlyIfAbsent) =>
+        (CommitOutcome)(long)_database.ScriptEvaluate(CommitScript, CommitKeys(storageId), CommitArgs(envelope, timeToLive, startedAt, lockToken, onlyIfAbsent));
 
     /// <inheritdoc/>
     public async ValueTask<bool> RemoveAsync(string storageId, TimeSpan recordLifetime, CancellationToken cancellationToken) =>
@@ -119,8 +121,8 @@ public sealed partial class RedisCacheStore : ICacheFleetStore
 
     private RedisKey[] CommitKeys(string storageId) => [Key(storageId), RemovalKey(storageId), LockKey(storageId)];
 
-    private static RedisValue[] CommitArgs(ReadOnlyMemory<byte> envelope, TimeSpan timeToLive, long startedAt, string? lockToken) =>
-        [envelope, (long)Expiry(timeToLive).TotalMilliseconds, startedAt, lockToken ?? ""];
+    private static RedisValue[] CommitArgs(ReadOnlyMemory<byte> envelope, TimeSpan timeToLive, long startedAt, string? lockToken, bool onlyIfAbsent) =>
+        [envelope, (long)Expiry(timeToLive).TotalMilliseconds, startedAt, lockToken ?? "", onlyIfAbsent ? 1 : 0];
 
     private static long ParseLong(RedisValue value) =>
         value.HasValue && long.TryParse((string?)value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var parsed) ? parsed : 0;

@@ -25,13 +25,15 @@ public interface ICacheFleetStore : ICacheCoordinator
 
     /// <summary>
     /// Stores <paramref name="envelope"/> only if no removal record of the key is at or after
-    /// <paramref name="startedAt"/> (when <paramref name="startedAt"/> is positive), and only if
-    /// <paramref name="lockToken"/> (when given) still owns the key's lock.
+    /// <paramref name="startedAt"/> (when <paramref name="startedAt"/> is positive), only if
+    /// <paramref name="lockToken"/> (when given) still owns the key's lock, and, when
+    /// <paramref name="onlyIfAbsent"/>, only if the key holds no value: a copy promoted from a lower tier
+    /// fills an empty key and never replaces a value another process wrote.
     /// </summary>
-    ValueTask<CommitOutcome> CommitAsync(string storageId, ReadOnlyMemory<byte> envelope, TimeSpan timeToLive, long startedAt, string? lockToken, CancellationToken cancellationToken);
+    ValueTask<CommitOutcome> CommitAsync(string storageId, ReadOnlyMemory<byte> envelope, TimeSpan timeToLive, long startedAt, string? lockToken, bool onlyIfAbsent, CancellationToken cancellationToken);
 
     /// <inheritdoc cref="CommitAsync"/>
-    CommitOutcome Commit(string storageId, ReadOnlyMemory<byte> envelope, TimeSpan timeToLive, long startedAt, string? lockToken);
+    CommitOutcome Commit(string storageId, ReadOnlyMemory<byte> envelope, TimeSpan timeToLive, long startedAt, string? lockToken, bool onlyIfAbsent);
 
     /// <summary>
     /// Deletes the key's value and records its removal at the store's time, kept for at least
@@ -85,4 +87,6 @@ public enum CommitOutcome
     Superseded = 2,
     /// <summary>Not stored: the writer no longer holds the key's lock.</summary>
     Fenced = 3,
+    /// <summary>Not stored: the key already holds a value, and the commit was only to fill an empty key.</summary>
+    Held = 4,
 }

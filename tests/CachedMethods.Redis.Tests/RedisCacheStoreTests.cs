@@ -33,6 +33,29 @@ public sealed class RedisCacheStoreTests(RedisFixture redis) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_commit_only_if_absent_fills_an_empty_key_and_never_replaces_a_value()
+    {
+        var store = NewStore();
+        byte[] older = [1, 1, 1], newer = [2, 2, 2];
+
+        // A promotion (only if absent) fills an empty key; then another one finds the key held and leaves it.
+        Assert.Equal(CommitOutcome.Stored, await store.CommitAsync(Id(1), newer, Hour, 0, null, onlyIfAbsent: true, CancellationToken.None));
+        Assert.Equal(CommitOutcome.Held, await store.CommitAsync(Id(1), older, Hour, 0, null, onlyIfAbsent: true, CancellationToken.None));
+        Assert.Equal(CommitOutcome.Held, store.Commit(Id(1), older, Hour, 0, null, onlyIfAbsent: true));
+        Assert.Equal(newer, store.Get(Id(1)));
+
+        // A write replaces it.
+        Assert.Equal(CommitOutcome.Stored, store.Commit(Id(1), older, Hour, 0, null, onlyIfAbsent: false));
+        Assert.Equal(older, store.Get(Id(1)));
+
+        // A removal since the copy was created outranks an empty key: the copy is superseded, not promoted.
+        var createdAt = await store.GetTimeAsync(CancellationToken.None);
+        Assert.True(await store.RemoveAsync(Id(1), Hour, CancellationToken.None));
+        Assert.Equal(CommitOutcome.Superseded, await store.CommitAsync(Id(1), older, Hour, createdAt, null, onlyIfAbsent: true, CancellationToken.None));
+        Assert.Null(store.Get(Id(1)));
+    }
+
+    [Fact]
     public async Task Set_then_get_round_trips_the_bytes()
     {
         var store = NewStore();

@@ -33,8 +33,9 @@ internal sealed class TierReader(TierSet tiers, TierWriter writer, IFleetCoordin
             CacheTracing.End(activity, OutcomeOf(found.Status));
             if (step == ReadStep.Promote && RemainingTtl(found) is { } ttl)
             {
-                // Redis first, through the commit: a copy the fleet removed meanwhile is not promoted anywhere.
-                if (i > 0 && !TierWriter.IsAccepted(writer.Commit(key, found.Frame!, ttl, allowed, found.Content.CreatedAt.ToUnixTimeMilliseconds(), null)))
+                // Redis first, through the commit: a copy the fleet removed meanwhile, or one Redis holds another
+                // value for, is not promoted anywhere (and not served: it may be older than that value).
+                if (i > 0 && !TierWriter.IsAccepted(writer.Promote(key, found.Frame!, ttl, allowed, found.Content.CreatedAt.ToUnixTimeMilliseconds())))
                 {
                     store.Delete(key.StorageId);
                     read = default;
@@ -82,8 +83,9 @@ internal sealed class TierReader(TierSet tiers, TierWriter writer, IFleetCoordin
             CacheTracing.End(activity, OutcomeOf(found.Status));
             if (step == ReadStep.Promote && RemainingTtl(found) is { } ttl)
             {
-                // Redis first, through the commit: a copy the fleet removed meanwhile is not promoted anywhere.
-                if (i > 0 && !TierWriter.IsAccepted(await writer.CommitAsync(key, found.Frame!, ttl, allowed, found.Content.CreatedAt.ToUnixTimeMilliseconds(), null, cancellationToken).ConfigureAwait(false)))
+                // Redis first, through the commit: a copy the fleet removed meanwhile, or one Redis holds another
+                // value for, is not promoted anywhere (and not served: it may be older than that value).
+                if (i > 0 && !TierWriter.IsAccepted(await writer.PromoteAsync(key, found.Frame!, ttl, allowed, found.Content.CreatedAt.ToUnixTimeMilliseconds(), cancellationToken).ConfigureAwait(false)))
                 {
                     await store.DeleteAsync(key.StorageId, cancellationToken).ConfigureAwait(false);
                     read = default;

@@ -42,11 +42,14 @@ internal interface IFleetCoordinator : IDisposable
     /// <summary>Whether Redis writes go through <see cref="CommitAsync"/> (a shared store that checks removals and locks).</summary>
     bool CommitsWrites { get; }
 
-    /// <summary>Stores a frame as the fleet's value if no removal since <paramref name="startedAt"/> and the lock (when given) allow; 0 when the store did not answer.</summary>
-    ValueTask<CommitOutcome> CommitAsync(string storageId, byte[] frame, TimeSpan ttl, long startedAt, string? lockToken, CancellationToken cancellationToken);
+    /// <summary>
+    /// Stores a frame as the fleet's value if no removal since <paramref name="startedAt"/>, the lock (when given)
+    /// and, for a promotion (<paramref name="onlyIfAbsent"/>), an empty key allow; 0 when the store did not answer.
+    /// </summary>
+    ValueTask<CommitOutcome> CommitAsync(string storageId, byte[] frame, TimeSpan ttl, long startedAt, string? lockToken, bool onlyIfAbsent, CancellationToken cancellationToken);
 
     /// <inheritdoc cref="CommitAsync"/>
-    CommitOutcome Commit(string storageId, byte[] frame, TimeSpan ttl, long startedAt, string? lockToken);
+    CommitOutcome Commit(string storageId, byte[] frame, TimeSpan ttl, long startedAt, string? lockToken, bool onlyIfAbsent);
 
     /// <summary>Deletes the shared copy and records the removal: 1 held, 0 absent, -1 the store did not answer (or there is none).</summary>
     ValueTask<int> RemoveAsync(string storageId, TimeSpan recordLifetime, CancellationToken cancellationToken);

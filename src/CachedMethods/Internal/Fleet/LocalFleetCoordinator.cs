@@ -14,9 +14,9 @@ internal sealed class LocalFleetCoordinator(MemoryCacheStore? memory, TimeProvid
 
     public bool CommitsWrites => false;
 
-    public ValueTask<CommitOutcome> CommitAsync(string storageId, byte[] frame, TimeSpan ttl, long startedAt, string? lockToken, CancellationToken cancellationToken) => default;
+    public ValueTask<CommitOutcome> CommitAsync(string storageId, byte[] frame, TimeSpan ttl, long startedAt, string? lockToken, bool onlyIfAbsent, CancellationToken cancellationToken) => default;
 
-    public CommitOutcome Commit(string storageId, byte[] frame, TimeSpan ttl, long startedAt, string? lockToken) => default;
+    public CommitOutcome Commit(string storageId, byte[] frame, TimeSpan ttl, long startedAt, string? lockToken, bool onlyIfAbsent) => default;
 
     public ValueTask<int> RemoveAsync(string storageId, TimeSpan recordLifetime, CancellationToken cancellationToken) => new(-1);
 

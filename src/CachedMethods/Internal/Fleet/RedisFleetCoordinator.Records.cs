@@ -18,15 +18,15 @@ internal sealed partial class RedisFleetCoordinator
 
     public bool CommitsWrites => _store is not null;
 
-    public ValueTask<CommitOutcome> CommitAsync(string storageId, byte[] frame, TimeSpan ttl, long startedAt, string? lockToken, CancellationToken cancellationToken) =>
+    public ValueTask<CommitOutcome> CommitAsync(string storageId, byte[] frame, TimeSpan ttl, long startedAt, string? lockToken, bool onlyIfAbsent, CancellationToken cancellationToken) =>
         _store is null
             ? default
-            : _guard.RunAsync((_store, storageId, frame, ttl, startedAt, lockToken), static (s, ct) => s._store.CommitAsync(s.storageId, s.frame, s.ttl, s.startedAt, s.lockToken, ct), default(CommitOutcome), "commit", cancellationToken);
+            : _guard.RunAsync((_store, storageId, frame, ttl, startedAt, lockToken, onlyIfAbsent), static (s, ct) => s._store.CommitAsync(s.storageId, s.frame, s.ttl, s.startedAt, s.lockToken, s.onlyIfAbsent, ct), default(CommitOutcome), "commit", cancellationToken);
 
-    public CommitOutcome Commit(string storageId, byte[] frame, TimeSpan ttl, long startedAt, string? lockToken) =>
+    public CommitOutcome Commit(string storageId, byte[] frame, TimeSpan ttl, long startedAt, string? lockToken, bool onlyIfAbsent) =>
         _store is null
             ? default
-            : _guard.Run((_store, storageId, frame, ttl, startedAt, lockToken), static s => s._store.Commit(s.storageId, s.frame, s.ttl, s.startedAt, s.lockToken), default(CommitOutcome), "commit");
+            : _guard.Run((_store, storageId, frame, ttl, startedAt, lockToken, onlyIfAbsent), static s => s._store.Commit(s.storageId, s.frame, s.ttl, s.startedAt, s.lockToken, s.onlyIfAbsent), default(CommitOutcome), "commit");
 
     public async ValueTask<int> RemoveAsync(string storageId, TimeSpan recordLifetime, CancellationToken cancellationToken) =>
         _store is null
