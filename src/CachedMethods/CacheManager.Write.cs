@@ -28,12 +28,14 @@ public sealed partial class CacheManager
         SetAsync(CacheKey.FromString(key), value, PrefixTags.AddTo(key, EntryOptions(ttl)), cancellationToken);
 
     /// <summary>Stores <paramref name="value"/> in the tiers <paramref name="options"/> allow.</summary>
+    /// <remarks><paramref name="cancellationToken"/> stops the wait, not a write that has begun (see <see cref="DeleteAsync(CacheKey, CancellationToken)"/>).</remarks>
     /// <exception cref="CacheSerializationException">The value cannot be serialized; nothing was stored.</exception>
     public ValueTask SetAsync<T>(CacheKey key, T value, CacheEntryOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(key);
+        cancellationToken.ThrowIfCancellationRequested();
         return _tiers.Any && _writer.Prepare(key, value, EntryPolicy.Of(options ?? _defaultEntryOptions, Options), throwIfUnserializable: true) is { } entry
-            ? IgnoreOutcome(_writer.WriteAsync(key, value, entry, cancellationToken))
+            ? RunsToTheEnd(IgnoreOutcome(_writer.WriteAsync(key, value, entry, CancellationToken.None)), cancellationToken)
             : ValueTask.CompletedTask;
     }
 
@@ -58,10 +60,17 @@ public sealed partial class CacheManager
     /// Removes <paramref name="key"/> from every tier, then tells the other processes to drop their memory
     /// copies; <see langword="true"/> when any tier held it.
     /// </summary>
+    /// <remarks>
+    /// <paramref name="cancellationToken"/> is honoured before the delete begins. Once it has begun, cancelling stops
+    /// the caller's wait (an <see cref="OperationCanceledException"/>) and the delete runs to its end in the
+    /// background, each step bounded by its tier's timeout: stopped halfway, Redis could lose the value while the
+    /// other processes were never told to drop theirs. The same holds for every write, clear and invalidation.
+    /// </remarks>
     public ValueTask<bool> DeleteAsync(CacheKey key, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(key);
-        return _writer.DeleteAsync(key, cancellationToken);
+        cancellationToken.ThrowIfCancellationRequested();
+        return RunsToTheEnd(_writer.DeleteAsync(key, CancellationToken.None), cancellationToken);
     }
 
     /// <summary>
@@ -71,8 +80,12 @@ public sealed partial class CacheManager
     public long Clear(CacheTiers tiers = CacheTiers.All) => _writer.Clear(tiers);
 
     /// <summary>Removes every entry of this cache from <paramref name="tiers"/> and returns how many were removed.</summary>
-    public ValueTask<long> ClearAsync(CacheTiers tiers = CacheTiers.All, CancellationToken cancellationToken = default) =>
-        _writer.ClearAsync(tiers, cancellationToken);
+    /// <remarks><paramref name="cancellationToken"/> stops the wait, not a clear that has begun (see <see cref="DeleteAsync(CacheKey, CancellationToken)"/>).</remarks>
+    public ValueTask<long> ClearAsync(CacheTiers tiers = CacheTiers.All, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        return RunsToTheEnd(_writer.ClearAsync(tiers, CancellationToken.None), cancellationToken);
+    }
 
     /// <summary>
     /// Invalidates every entry tagged <paramref name="tag"/> in every tier and every process: memory copies
@@ -82,6 +95,8 @@ public sealed partial class CacheManager
     /// <remarks>
     /// Other processes learn of the invalidation through Redis. While Redis is unreachable they may keep
     /// serving their memory copies until those expire (the memory TTL bounds the staleness).
+    /// <paramref name="cancellationToken"/> stops the wait, not an invalidation that has begun (see
+    /// <see cref="DeleteAsync(CacheKey, CancellationToken)"/>).
     /// </remarks>
     public ValueTask InvalidateTagAsync(string tag, CancellationToken cancellationToken = default)
     {
@@ -117,8 +132,18 @@ public sealed partial class CacheManager
 
     // Tags are kept and sent only as digests (TagDigest): the text given here never leaves the process.
     // Stamped on the fleet clock, like the entries it invalidates.
-    private ValueTask InvalidateDigestAsync(string digest, CancellationToken cancellationToken) =>
-        _fleet.InvalidateTagAsync(digest, DateTimeOffset.FromUnixTimeMilliseconds(_fleet.Clock.Now()), cancellationToken);
+    private ValueTask InvalidateDigestAsync(string digest, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        return RunsToTheEnd(_fleet.InvalidateTagAsync(digest, DateTimeOffset.FromUnixTimeMilliseconds(_fleet.Clock.Now()), CancellationToken.None), cancellationToken);
+    }
+
+    // A change that has begun runs to its end: the caller's token stops only its wait.
+    private static ValueTask<T> RunsToTheEnd<T>(ValueTask<T> change, CancellationToken cancellationToken) =>
+        change.IsCompleted || !cancellationToken.CanBeCanceled ? change : new ValueTask<T>(change.AsTask().WaitAsync(cancellationToken));
+
+    private static ValueTask RunsToTheEnd(ValueTask change, CancellationToken cancellationToken) =>
+        change.IsCompleted || !cancellationToken.CanBeCanceled ? change : new ValueTask(change.AsTask().WaitAsync(cancellationToken));
 
     private CacheEntryOptions EntryOptions(TimeSpan? ttl) =>
         ttl is null ? _defaultEntryOptions : new CacheEntryOptions { Ttl = ttl };
