@@ -28,6 +28,10 @@ internal sealed class Engines(RedisFixture redis) : IAsyncDisposable
         {
             options.Redis.Url = redis.Url;
             options.Redis.KeyPrefix = Prefix;
+            // Generous: the machine is shared, and no test here is about how fast Redis answers. At the default
+            // 250 ms a busy machine turns a write into a local-only one, and a test that expects it in Redis fails.
+            options.Redis.OperationTimeoutMs = 10_000;
+            options.Redis.ConnectTimeoutMs = 10_000;
             options.UseRedis();
         }
 
