@@ -50,12 +50,66 @@ public sealed class PromotionTests : FleetTestBase
         Assert.Equal(new CacheResult<string>(true, "v5"), await reader.GetAsync<string>("page-7"));
     }
 
-    private CacheManager StartEngine(string? folder, ReadGate? gate)
+    public enum Change
     {
-        var options = new CacheOptions { DiskCacheSizeGb = 0 }.UseRedis();
-        options.Redis.Url = _server.Url;
-        options.Redis.KeyPrefix = _prefix;
-        options.Redis.OperationTimeoutMs = 5000;
+        Delete,
+        Set,
+        Tag,
+        Clear,
+    }
+
+    [Theory]
+    [InlineData(Change.Delete)]
+    [InlineData(Change.Set)]
+    [InlineData(Change.Tag)]
+    [InlineData(Change.Clear)]
+    public async Task A_read_that_began_before_a_change_does_not_put_the_old_value_back_in_memory(Change change)
+    {
+        // One process, memory and disk: the read finds v1 on disk, the change completes, then the read goes on.
+        var gate = new ReadGate();
+        await using var cache = StartEngine(NewFolder(), gate, redis: false);
+        var key = CacheKey.FromString("page-9");
+        await cache.SetAsync(key, "v1", new CacheEntryOptions { Ttl = TimeSpan.FromHours(1), Tags = ["doc-9"] });
+        await cache.ClearAsync(CacheTiers.Memory);
+
+        gate.Arm(key.StorageId);
+        var read = cache.GetAsync<string>(key).AsTask();
+        await gate.Reached.WaitAsync(Safety);
+        switch (change)
+        {
+            case Change.Delete:
+                Assert.True(await cache.DeleteAsync(key));
+                break;
+            case Change.Set:
+                await cache.SetAsync(key, "v2");
+                break;
+            case Change.Tag:
+                await cache.InvalidateTagAsync("doc-9");
+                break;
+            case Change.Clear:
+                await cache.ClearAsync();
+                break;
+        }
+
+        // The read overlapped the change: v1 or nothing are both fair answers to it.
+        gate.Open();
+        Assert.NotEqual("v2", (await read.WaitAsync(Safety)).Value);
+
+        // The change came last: the cache holds what it left, never what the read found before it.
+        Assert.Equal(change == Change.Set ? new CacheResult<string>(true, "v2") : default, await cache.GetAsync<string>(key));
+    }
+
+    private CacheManager StartEngine(string? folder, ReadGate? gate, bool redis = true)
+    {
+        var options = new CacheOptions { DiskCacheSizeGb = 0 };
+        if (redis)
+        {
+            options.UseRedis();
+            options.Redis.Url = _server.Url;
+            options.Redis.KeyPrefix = _prefix;
+            options.Redis.OperationTimeoutMs = 5000;
+        }
+
         if (folder is not null)
         {
             // The persistent slot, filled with the real disk store behind a gate.
@@ -90,7 +144,7 @@ public sealed class PromotionTests : FleetTestBase
         }
     }
 
-    /// <summary>The real disk store; its asynchronous read of the armed id waits at the gate.</summary>
+    /// <summary>The real disk store; its asynchronous read of the armed id waits at the gate once it has read.</summary>
     private sealed class GatedStore(DiskCacheStore inner, ReadGate? gate) : ICacheStore
     {
         public CacheTiers Tier => CacheTiers.Persistent;
@@ -105,12 +159,14 @@ public sealed class PromotionTests : FleetTestBase
 
         public async ValueTask<byte[]?> GetAsync(string storageId, CancellationToken cancellationToken)
         {
+            // Read first, then held: the caller gets what the disk held when the read began.
+            var frame = await inner.GetAsync(storageId, cancellationToken);
             if (gate is not null)
             {
                 await gate.PassAsync(storageId);
             }
 
-            return await inner.GetAsync(storageId, cancellationToken);
+            return frame;
         }
 
         public void Set(string storageId, ReadOnlyMemory<byte> envelope, TimeSpan timeToLive) => inner.Set(storageId, envelope, timeToLive);

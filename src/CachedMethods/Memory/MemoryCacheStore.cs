@@ -42,6 +42,12 @@ public sealed class MemoryCacheStore : MemoryCacheTier
     private long _sizeBytes;
     private long _evictions;
 
+    // Change stamps (see ChangeStamp): one counter per stripe of keys, bumped by every write and removal of a key
+    // in the stripe, and one for changes to many keys at once (a clear, a tag).
+    private const int ChangeStripes = 1024;
+    private readonly long[] _keyChanges = new long[ChangeStripes];
+    private long _wideChanges;
+
     internal MemoryCacheStore(long capacityBytes, TimeProvider time)
         : this(capacityBytes, time, new MethodRegistry())
     {
@@ -163,11 +169,48 @@ public sealed class MemoryCacheStore : MemoryCacheTier
     /// <summary>Stores an entry fresh for <paramref name="timeToLive"/>, kept <paramref name="retainFor"/> longer for fail-safe.</summary>
     internal void Set(CacheKey key, object? value, long serializedLength, TimeSpan timeToLive, TimeSpan retainFor, TimeSpan? refreshAfter, IReadOnlyList<string>? tags)
     {
+        Changed(key.Hash);
+        Store(key, value, serializedLength, timeToLive, retainFor, refreshAfter, tags);
+    }
+
+    /// <summary>
+    /// A number that moves whenever <paramref name="hash"/>'s entry is written or removed, or many entries are
+    /// (a clear, a tag): a read from below memory takes it before it starts, and promotes with it.
+    /// </summary>
+    internal long ChangeStamp(KeyHash hash) =>
+        Volatile.Read(ref _keyChanges[Stripe(hash)]) + Volatile.Read(ref _wideChanges);
+
+    /// <summary>
+    /// Stores a copy read from below memory, unless the key changed since <paramref name="stamp"/> was taken: a
+    /// read that began before a write, a delete, a tag invalidation or a clear must not put back what it removed.
+    /// The changer moves the stamp before it removes; this stores, then looks: whichever comes second undoes the copy.
+    /// </summary>
+    internal void Promote(CacheKey key, long stamp, object? value, long serializedLength, TimeSpan timeToLive, TimeSpan retainFor, TimeSpan? refreshAfter, IReadOnlyList<string>? tags)
+    {
+        if (ChangeStamp(key.Hash) != stamp)
+        {
+            return;
+        }
+
+        if (Store(key, value, serializedLength, timeToLive, retainFor, refreshAfter, tags) is { } stored && ChangeStamp(key.Hash) != stamp)
+        {
+            RemoveEntry(key.Hash, stored);
+        }
+    }
+
+    private static int Stripe(KeyHash hash) => hash.GetHashCode() & (ChangeStripes - 1);
+
+    private void Changed(KeyHash hash) => Interlocked.Increment(ref _keyChanges[Stripe(hash)]);
+
+    private void ChangedWide() => Interlocked.Increment(ref _wideChanges);
+
+    private MemoryEntry? Store(CacheKey key, object? value, long serializedLength, TimeSpan timeToLive, TimeSpan retainFor, TimeSpan? refreshAfter, IReadOnlyList<string>? tags)
+    {
         var size = EntrySize(key, serializedLength, tags);
         if (size > CapacityBytes || timeToLive <= TimeSpan.Zero)
         {
             Remove(key);
-            return;
+            return null;
         }
 
         var now = Now();
@@ -196,6 +239,8 @@ public sealed class MemoryCacheStore : MemoryCacheTier
         {
             Evict();
         }
+
+        return entry;
     }
 
     /// <summary>Pushes back the refresh-ahead point of an entry, so that a refresh another process owns is not retried on every hit.</summary>
@@ -208,11 +253,16 @@ public sealed class MemoryCacheStore : MemoryCacheTier
     }
 
     /// <summary>Drops whatever entry sits under <paramref name="hash"/>: used for invalidations from other processes.</summary>
-    internal bool RemoveByHash(KeyHash hash) => _entries.TryGetValue(hash, out var entry) && RemoveEntry(hash, entry);
+    internal bool RemoveByHash(KeyHash hash)
+    {
+        Changed(hash);
+        return _entries.TryGetValue(hash, out var entry) && RemoveEntry(hash, entry);
+    }
 
     /// <summary>Drops every entry carrying <paramref name="tag"/>.</summary>
     internal long RemoveByTag(string tag)
     {
+        ChangedWide();
         long removed = 0;
         foreach (var pair in _entries)
         {
@@ -229,13 +279,17 @@ public sealed class MemoryCacheStore : MemoryCacheTier
 
     private long Now() => _coarse ? Environment.TickCount64 : _time.GetTimestamp();
 
-    internal bool Remove(CacheKey key) =>
-        _entries.TryGetValue(key.Hash, out var entry)
-        && entry.Key.AsSpan().SequenceEqual(key.Canonical)
-        && RemoveEntry(key.Hash, entry);
+    internal bool Remove(CacheKey key)
+    {
+        Changed(key.Hash);
+        return _entries.TryGetValue(key.Hash, out var entry)
+            && entry.Key.AsSpan().SequenceEqual(key.Canonical)
+            && RemoveEntry(key.Hash, entry);
+    }
 
     internal long Clear()
     {
+        ChangedWide();
         long removed = 0;
         foreach (var pair in _entries)
         {

@@ -13,6 +13,8 @@ internal sealed class TierReader(TierSet tiers, TierWriter writer, IFleetCoordin
     /// <summary>The synchronous read: stores without synchronous I/O are skipped, tag times are the ones known here.</summary>
     public LowerRead<T> Read<T>(CacheKey key, CacheTiers allowed, double refreshFraction = 0)
     {
+        // Taken before anything is read: a change to the key from here on keeps what this read finds out of memory.
+        var stamp = tiers.Memory?.ChangeStamp(key.Hash) ?? 0;
         var read = default(LowerRead<T>);
         for (var i = 0; i < tiers.Stores.Length; i++)
         {
@@ -42,7 +44,7 @@ internal sealed class TierReader(TierSet tiers, TierWriter writer, IFleetCoordin
                     continue;
                 }
 
-                PromoteToMemory(key, found, allowed, refreshFraction);
+                PromoteToMemory(key, stamp, found, allowed, refreshFraction);
                 writer.WriteFrames(key, found.Frame!, ttl, allowed, writer.BelowCommit, i);
             }
             else if (step == ReadStep.Delete)
@@ -62,6 +64,7 @@ internal sealed class TierReader(TierSet tiers, TierWriter writer, IFleetCoordin
     /// <summary>The asynchronous read: every store, and tag times not known here are asked of the fleet.</summary>
     public async ValueTask<LowerRead<T>> ReadAsync<T>(CacheKey key, CacheTiers allowed, double refreshFraction, CancellationToken cancellationToken)
     {
+        var stamp = tiers.Memory?.ChangeStamp(key.Hash) ?? 0;
         var read = default(LowerRead<T>);
         for (var i = 0; i < tiers.Stores.Length; i++)
         {
@@ -92,7 +95,7 @@ internal sealed class TierReader(TierSet tiers, TierWriter writer, IFleetCoordin
                     continue;
                 }
 
-                PromoteToMemory(key, found, allowed, refreshFraction);
+                PromoteToMemory(key, stamp, found, allowed, refreshFraction);
                 await writer.WriteFramesAsync(key, found.Frame!, ttl, allowed, writer.BelowCommit, i, cancellationToken).ConfigureAwait(false);
             }
             else if (step == ReadStep.Delete)
@@ -201,15 +204,15 @@ internal sealed class TierReader(TierSet tiers, TierWriter writer, IFleetCoordin
     /// Puts a hit in memory with its remaining TTL and its refresh point (issue 9, case 2): every process
     /// that holds a copy refreshes it, once per fleet through the key's lock, not only the one that computed it.
     /// </summary>
-    private void PromoteToMemory<T>(CacheKey key, in FoundFrame<T> found, CacheTiers allowed, double refreshFraction)
+    private void PromoteToMemory<T>(CacheKey key, long stamp, in FoundFrame<T> found, CacheTiers allowed, double refreshFraction)
     {
         var content = found.Content;
         var now = time.GetUtcNow();
         TimeSpan? refreshAfter = refreshFraction is > 0 and < 1
             ? TimeSpan.FromTicks(Math.Max(0, (content.CreatedAt + (content.ExpiresAt - content.CreatedAt) * refreshFraction - now).Ticks))
             : null;
-        tiers.MemoryFor(allowed, MemoryCacheStore.EntrySize(key, content.Payload.Length, content.Tags))?.Set(
-            key, found.Value, content.Payload.Length, content.ExpiresAt - now, content.RetainUntil - content.ExpiresAt, refreshAfter, content.Tags.Count == 0 ? null : content.Tags);
+        tiers.MemoryFor(allowed, MemoryCacheStore.EntrySize(key, content.Payload.Length, content.Tags))?.Promote(
+            key, stamp, found.Value, content.Payload.Length, content.ExpiresAt - now, content.RetainUntil - content.ExpiresAt, refreshAfter, content.Tags.Count == 0 ? null : content.Tags);
     }
 
     /// <summary>
