@@ -119,8 +119,22 @@ public sealed partial class RedisCacheStore
     }
 
     /// <inheritdoc/>
-    public async ValueTask<bool> CheckMessagesAsync(CancellationToken cancellationToken) =>
-        _sequence.Check(ParseLong(await _database.StringGetAsync(SequenceKey).WaitAsync(cancellationToken)));
+    /// <remarks>
+    /// A sequence not started at subscription (Redis not there yet, or the count not read) starts here: what was
+    /// published before is unknown, so the handlers are told as after a reconnect (they drop what it might have
+    /// invalidated), and no loss is reported.
+    /// </remarks>
+    public async ValueTask<bool> CheckMessagesAsync(CancellationToken cancellationToken)
+    {
+        var counter = ParseLong(await _database.StringGetAsync(SequenceKey).WaitAsync(cancellationToken));
+        if (Volatile.Read(ref _subscribed) == 1 && _sequence.Start(counter))
+        {
+            Volatile.Read(ref _messageReceived)?.Invoke(new CoherenceMessage(CoherenceKind.Reconnected, ""));
+            return false;
+        }
+
+        return _sequence.Check(counter);
+    }
 
     /// <summary>Test hook (tests/CachedMethods.FleetWorker): the next message from another process is dropped unseen, as if lost on the way.</summary>
     internal void DiscardNextIncoming() => Interlocked.Increment(ref _discardNextIncoming);
@@ -183,7 +197,7 @@ public sealed partial class RedisCacheStore
             // Subscribed all the same: StackExchange.Redis registers the handler before it sends SUBSCRIBE, and
             // sends it again when the connection comes back. Subscribing again here would register it twice, and
             // every message would then be handled once per failed attempt. Left unstarted, the first check
-            // reports a loss (event 42).
+            // starts the message count (CheckMessagesAsync).
             RedisLog.SubscribeFailed(_logger, (string?)Channel ?? "", ex);
             return;
         }
@@ -196,7 +210,7 @@ public sealed partial class RedisCacheStore
         }
         catch (Exception failure) when (failure is RedisException or TimeoutException)
         {
-            // Left unstarted: the first check drops what a lost message could have left wrong (event 42).
+            // Left unstarted: the first check starts it and drops what a message missed meanwhile could have left wrong.
         }
     }
 

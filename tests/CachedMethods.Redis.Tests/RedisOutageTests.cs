@@ -84,6 +84,11 @@ public sealed class RedisOutageTests
         Assert.True(await Eventually.HoldsAsync(() => received.Any(m => m.Value == "last")), "the last message never arrived");
         await Task.Delay(200);
         Assert.Equal(["first", "last"], received.Select(m => m.Value).Where(v => v is "first" or "last"));
+
+        // The message count starts at the first check, with no loss reported: none is known to be missing.
+        Assert.False(await store.CheckMessagesAsync(CancellationToken.None));
+        await ((ICacheCoordinator)store).PublishAsync(new CoherenceMessage(CoherenceKind.Remove, "own"));
+        Assert.False(await store.CheckMessagesAsync(CancellationToken.None));
     }
 
     [Fact]

@@ -16,17 +16,20 @@ internal sealed class MessageSequence
     /// <summary>
     /// Sets the starting point: <paramref name="counter"/> is the store's count read just after subscribing, so every
     /// message numbered above it must arrive here. Without it, the first <see cref="Check"/> cannot know what was
-    /// missed before it and reports a loss.
+    /// missed before it and reports a loss. True when this call started it (false: started already).
     /// </summary>
-    public void Start(long counter)
+    public bool Start(long counter)
     {
         lock (_gate)
         {
-            if (_checkpoint < 0)
+            if (_checkpoint >= 0)
             {
-                Adopt(counter);
-                _checkpoint = counter;
+                return false;
             }
+
+            Adopt(counter);
+            _checkpoint = counter;
+            return true;
         }
     }
 
