@@ -1,3 +1,4 @@
+using CsCheck;
 using System.Security.Cryptography;
 using System.Text;
 using CachedMethods.Internal;
@@ -112,6 +113,22 @@ public class EnvelopeTests
         Assert.Equal(EnvelopeStatus.BadSignature, Envelope.TryRead(signed, Digest, Created, out _, Encoding.UTF8.GetBytes("another-signing-key")));
         // A reader without a key still reads a signed frame (it skips the signature).
         Assert.Equal(EnvelopeStatus.Valid, Envelope.TryRead(signed, Digest, Created, out _));
+    }
+
+    [Fact]
+    public void A_time_outside_what_a_date_can_hold_is_corrupt_never_an_exception()
+    {
+        // Anyone who can write a store can write a frame with a valid checksum (it needs no secret), and any time in it.
+        Gen.Select(Gen.Int[0, 2], Gen.OneOf(Gen.Long, Gen.Const(long.MinValue), Gen.Const(long.MaxValue), Gen.Const(-62_135_596_800_001L), Gen.Const(253_402_300_800_000L), Gen.Long[-62_135_596_800_000, 253_402_300_799_999]))
+            .Sample((field, milliseconds) =>
+            {
+                var frame = Frame();
+                System.Buffers.Binary.BinaryPrimitives.WriteInt64LittleEndian(frame.AsSpan(4 + (8 * field)), milliseconds);
+                System.Buffers.Binary.BinaryPrimitives.WriteUInt64LittleEndian(frame.AsSpan(frame.Length - 8), System.IO.Hashing.XxHash64.HashToUInt64(frame.AsSpan(0, frame.Length - 8)));
+                var status = Read(frame);
+                var representable = milliseconds is >= -62_135_596_800_000 and <= 253_402_300_799_999;
+                return representable ? status != EnvelopeStatus.Corrupt : status == EnvelopeStatus.Corrupt;
+            });
     }
 
     [Fact]

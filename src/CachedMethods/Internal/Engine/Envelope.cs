@@ -42,6 +42,10 @@ internal static class Envelope
     /// <summary>Flag bit: an HMAC-SHA256 precedes the checksum.</summary>
     public const byte SignedFlag = 1;
 
+    // DateTimeOffset.MinValue and MaxValue in unix milliseconds.
+    private const long MinUnixMilliseconds = -62_135_596_800_000;
+    private const long MaxUnixMilliseconds = 253_402_300_799_999;
+
     public static byte[] Create(ReadOnlySpan<byte> keyDigest, ReadOnlySpan<byte> payload, DateTimeOffset createdAt, DateTimeOffset expiresAt) =>
         Create(keyDigest, payload, createdAt, expiresAt, expiresAt, tags: null, valueType: default);
 
@@ -122,9 +126,12 @@ internal static class Envelope
             return EnvelopeStatus.WrongKey;
         }
 
-        var createdAt = DateTimeOffset.FromUnixTimeMilliseconds(BinaryPrimitives.ReadInt64LittleEndian(span[4..]));
-        var expiresAt = DateTimeOffset.FromUnixTimeMilliseconds(BinaryPrimitives.ReadInt64LittleEndian(span[12..]));
-        var retainUntil = DateTimeOffset.FromUnixTimeMilliseconds(BinaryPrimitives.ReadInt64LittleEndian(span[20..]));
+        // Times are bytes like any other: one outside what DateTimeOffset holds is a damaged frame, not an exception.
+        if (!TryReadTime(span[4..], out var createdAt) || !TryReadTime(span[12..], out var expiresAt) || !TryReadTime(span[20..], out var retainUntil))
+        {
+            return EnvelopeStatus.Corrupt;
+        }
+
         if (retainUntil <= now)
         {
             return EnvelopeStatus.Expired;
@@ -145,6 +152,14 @@ internal static class Envelope
             new ReadOnlyMemory<byte>(frame, HeaderSize + tagsLength + typeLength, payloadLength),
             expiresAt <= now);
         return EnvelopeStatus.Valid;
+    }
+
+    private static bool TryReadTime(ReadOnlySpan<byte> field, out DateTimeOffset time)
+    {
+        var milliseconds = BinaryPrimitives.ReadInt64LittleEndian(field);
+        var valid = milliseconds is >= MinUnixMilliseconds and <= MaxUnixMilliseconds;
+        time = valid ? DateTimeOffset.FromUnixTimeMilliseconds(milliseconds) : default;
+        return valid;
     }
 
     private static bool HasValidSignature(ReadOnlySpan<byte> frame, bool isSigned, byte[] signingKey, out EnvelopeStatus status)
