@@ -135,13 +135,16 @@ internal sealed class TierReader(TierSet tiers, TierWriter writer, IFleetCoordin
         }
 
         var status = Envelope.TryRead(frame, key.Digest, time.GetUtcNow(), out var content, tiers.SigningKey);
+        if (status == EnvelopeStatus.Expired)
+        {
+            // A miss, and left to the store's own expiry: this machine's clock may run ahead of the writer's, and a
+            // shared store's entry that is still valid for the rest of the fleet is not this process's to delete.
+            return default;
+        }
+
         if (status != EnvelopeStatus.Valid)
         {
-            if (status != EnvelopeStatus.Expired)
-            {
-                Log.BadEntry(logger, key.StorageId, store.Name, status.ToString().ToLowerInvariant());
-            }
-
+            Log.BadEntry(logger, key.StorageId, store.Name, status.ToString().ToLowerInvariant());
             return new FoundFrame<T>(FrameStatus.Damaged, default!, frame, content);
         }
 
