@@ -108,7 +108,9 @@ public sealed partial class RedisCacheStore
         var rest = string.Create(CultureInfo.InvariantCulture, $"|{(int)message.Kind}|{message.At}|{message.Value}");
         try
         {
-            await _database.ScriptEvaluateAsync(PublishScript, [SequenceKey], [(string)Channel!, InstanceId, rest]);
+            // Our own number counts as received now: its copy on the channel carries nothing for us, and one late
+            // or lost must not be taken for a lost message from another process.
+            _sequence.Received((long)await _database.ScriptEvaluateAsync(PublishScript, [SequenceKey], [(string)Channel!, InstanceId, rest]));
         }
         catch (RedisServerException)
         {
