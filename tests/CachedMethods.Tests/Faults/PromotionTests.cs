@@ -102,14 +102,15 @@ public sealed class PromotionTests : IDisposable
     }
 
     [Fact]
-    public void An_expired_redis_entry_is_a_miss()
+    public void An_expired_redis_entry_is_a_miss_and_left_to_redis_to_expire()
     {
         _cache.Set("k", "v", TimeSpan.FromMinutes(1));
         _cache.Clear(CacheTiers.Memory | CacheTiers.Persistent);
         _time.Advance(TimeSpan.FromMinutes(1));
 
+        // This clock may run ahead of the writer's: an entry other processes still read is not ours to delete.
         Assert.False(_cache.Get<string>("k").HasValue);
-        Assert.Contains(Id("k"), _redis.Deletes);
+        Assert.DoesNotContain(Id("k"), _redis.Deletes);
     }
 
     [Fact]

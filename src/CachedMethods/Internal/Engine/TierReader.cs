@@ -137,9 +137,10 @@ internal sealed class TierReader(TierSet tiers, TierWriter writer, IFleetCoordin
         var status = Envelope.TryRead(frame, key.Digest, time.GetUtcNow(), out var content, tiers.SigningKey);
         if (status == EnvelopeStatus.Expired)
         {
-            // A miss, and left to the store's own expiry: this machine's clock may run ahead of the writer's, and a
-            // shared store's entry that is still valid for the rest of the fleet is not this process's to delete.
-            return default;
+            // A miss. Deleted only from this process's own disk, which has no expiry of its own; in a shared store
+            // (Redis, S3) it is left to the store: this machine's clock may run ahead of the writer's, and an entry
+            // still valid for the rest of the fleet is not this process's to delete.
+            return store.Store is DiskCacheStore ? new FoundFrame<T>(FrameStatus.Damaged, default!, frame, content) : default;
         }
 
         if (status != EnvelopeStatus.Valid)
