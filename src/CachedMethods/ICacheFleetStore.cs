@@ -28,7 +28,9 @@ public interface ICacheFleetStore : ICacheCoordinator
     /// <paramref name="startedAt"/> (when <paramref name="startedAt"/> is positive), only if
     /// <paramref name="lockToken"/> (when given) still owns the key's lock, and, when
     /// <paramref name="onlyIfAbsent"/>, only if the key holds no value: a copy promoted from a lower tier
-    /// fills an empty key and never replaces a value another process wrote.
+    /// fills an empty key and never replaces a value another process wrote. Otherwise it is refused when the
+    /// value held was created later than <paramref name="envelope"/> (a computation that started before a set
+    /// does not replace it).
     /// </summary>
     ValueTask<CommitOutcome> CommitAsync(string storageId, ReadOnlyMemory<byte> envelope, TimeSpan timeToLive, long startedAt, string? lockToken, bool onlyIfAbsent, CancellationToken cancellationToken);
 
@@ -83,7 +85,7 @@ public enum CommitOutcome
 {
     /// <summary>Stored: the value is the fleet's.</summary>
     Stored = 1,
-    /// <summary>Not stored: the key was removed after the computation started.</summary>
+    /// <summary>Not stored: the key was removed after the computation started, or holds a value created later.</summary>
     Superseded = 2,
     /// <summary>Not stored: the writer no longer holds the key's lock.</summary>
     Fenced = 3,

@@ -18,7 +18,7 @@ public sealed class RedisSecurityTests(ITestOutputHelper output) : IAsyncLifetim
     [
         "+get", "+set", "+setex", "+psetex", "+del", "+unlink", "+exists", "+pexpire", "+scan", "+eval", "+evalsha", "+script|load",
         "+publish", "+subscribe", "+unsubscribe", "+ping", "+echo", "+info", "+client|setname", "+cluster|nodes",
-        "+time", "+pttl", "+incr",
+        "+time", "+pttl", "+incr", "+getrange",
     ];
 
     private readonly string _disk = TestEnvironment.NewTempFolder("security");

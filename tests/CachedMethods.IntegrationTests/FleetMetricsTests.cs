@@ -72,6 +72,11 @@ public sealed class FleetMetricsTests : FleetTestBase
         bGate.SetResult();
         Assert.Equal("from-b", await slowB.WaitAsync(Safety));
 
+        // B's computation started before A's and stores nothing over it (the newest start wins); B then writes a key
+        // of its own, its one remove message.
+        Assert.Equal("from-a", (await b.GetAsync<string>("k-timeout")).Value);
+        await b.SetAsync("k-b", "b");
+
         // 3. A's entry is due for refresh-ahead while another process (a lock taken by hand) holds the key's lock: A leaves it to that one.
         var ahead = new CacheEntryOptions { Ttl = TimeSpan.FromHours(1), RefreshAheadFraction = 0.0005 };
         Assert.Equal("r1", await a.GetOrCreateAsync("k-refresh", _ => new ValueTask<string>("r1"), ahead));
@@ -124,8 +129,8 @@ public sealed class FleetMetricsTests : FleetTestBase
         Assert.Equal("released", Assert.Single(spans.Stopped, s => s.TraceId == bTrace && s.OperationName == LockWait).GetTagItem("cachedmethods.outcome"));
         Assert.Equal("timeout", Assert.Single(spans.Stopped, s => s.TraceId == aTrace && s.OperationName == LockWait).GetTagItem("cachedmethods.outcome"));
 
-        // Messages: A sent a remove for each of its three writes and its delete, a tag and a clear; B one remove (its write
-        // in step 2). Released messages are published by the Redis store when a lock is released, and counted where received.
+        // Messages: A sent a remove for each of its three writes and its delete, a tag and a clear; B one remove (its set
+        // after step 2). Released messages are published by the Redis store when a lock is released, and counted where received.
         Assert.True(metricsA.Series(Messages).SequenceEqual([
             "direction=received,message.kind=released", "direction=received,message.kind=remove",
             "direction=sent,message.kind=clear", "direction=sent,message.kind=remove", "direction=sent,message.kind=tag"]), dump);

@@ -68,6 +68,20 @@ public abstract class FleetTestBase : IAsyncLifetime
         return folder;
     }
 
+    /// <summary>
+    /// Has <paramref name="worker"/> read <paramref name="key"/> until it holds <paramref name="value"/> in memory: a
+    /// read that overlapped the message announcing the value keeps its copy out of memory, so one read may not do.
+    /// </summary>
+    protected static async Task ReadIntoMemoryAsync(FleetProcess worker, string key, string value)
+    {
+        var held = "";
+        await Eventually.TrueAsync(() => held == $"MEM {value}", () => $"the worker to hold {value} in memory (last: {held})", TimeSpan.FromSeconds(60), async () =>
+        {
+            Assert.Equal($"HIT {value}", await worker.AskAsync($"get {key}"));
+            held = await worker.AskAsync($"mem {key}");
+        });
+    }
+
     protected static async Task EventuallyAsync(FleetProcess worker, string command, string expected)
     {
         var last = "";

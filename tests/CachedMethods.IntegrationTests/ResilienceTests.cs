@@ -10,6 +10,7 @@ public sealed class ResilienceTests(RedisFixture redis) : IClassFixture<RedisFix
 {
     private readonly string _disk = TestEnvironment.NewTempFolder("resilience");
     private readonly FakeTimeProvider _time = new(DateTimeOffset.UtcNow);
+    private readonly LogCollector _logs = new();
     private CacheManager _cache = null!;
 
     public async Task InitializeAsync()
@@ -18,7 +19,7 @@ public sealed class ResilienceTests(RedisFixture redis) : IClassFixture<RedisFix
         options.Redis.Url = redis.Url;
         options.Redis.KeyPrefix = redis.UniquePrefix();
         options.Redis.OperationTimeoutMs = 5000;
-        _cache = new CacheManager(options);
+        _cache = new CacheManager(options, _logs);
         await Eventually.TrueAsync(() => _cache.RedisStore is not null, "Redis to connect");
     }
 
@@ -148,7 +149,9 @@ public sealed class ResilienceTests(RedisFixture redis) : IClassFixture<RedisFix
         Assert.Equal(1, stats["redis"]!.SkippedBySize);
         Assert.False(_cache.TryGetMemory(CacheKey.FromString("large").Canonical, out byte[] _));
         Assert.True(_cache.TryGetMemory(CacheKey.FromString("small").Canonical, out string _));
-        Assert.Equal(large, (await _cache.GetAsync<byte[]>("large")).Value);
+        var read = await _cache.GetAsync<byte[]>("large");
+        Assert.True(read.HasValue, $"a miss; {_cache.GetStats()}\n{_logs}");
+        Assert.Equal(large, read.Value);
         Assert.Equal(1, _cache.GetStats()["disk"]!.Hits);
         // Not promoted into memory either.
         Assert.False(_cache.TryGetMemory(CacheKey.FromString("large").Canonical, out byte[] _));

@@ -56,6 +56,36 @@ public sealed class RedisCacheStoreTests(RedisFixture redis) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_write_created_before_the_value_held_is_superseded_and_a_later_one_replaces_it()
+    {
+        var store = NewStore();
+
+        // Only the frame's header is read: format bytes, then the creation time (unix ms, little-endian).
+        Assert.Equal(CommitOutcome.Stored, await store.CommitAsync(Id(1), FrameCreatedAt(2_000), Hour, 0, null, onlyIfAbsent: false, CancellationToken.None));
+        Assert.Equal(CommitOutcome.Superseded, await store.CommitAsync(Id(1), FrameCreatedAt(1_999), Hour, 0, null, onlyIfAbsent: false, CancellationToken.None));
+        Assert.Equal(CommitOutcome.Superseded, store.Commit(Id(1), FrameCreatedAt(1_000), Hour, 0, null, onlyIfAbsent: false));
+        Assert.Equal(FrameCreatedAt(2_000), store.Get(Id(1)));
+
+        Assert.Equal(CommitOutcome.Stored, store.Commit(Id(1), FrameCreatedAt(2_000), Hour, 0, null, onlyIfAbsent: false));
+        Assert.Equal(CommitOutcome.Stored, store.Commit(Id(1), FrameCreatedAt(1_764_700_000_123), Hour, 0, null, onlyIfAbsent: false));
+        Assert.Equal(CommitOutcome.Superseded, store.Commit(Id(1), FrameCreatedAt(1_764_700_000_122), Hour, 0, null, onlyIfAbsent: false));
+        Assert.Equal(FrameCreatedAt(1_764_700_000_123), store.Get(Id(1)));
+
+        // Bytes of another format are not compared: the write replaces them.
+        store.Set(Id(2), Bytes(40), Hour);
+        Assert.Equal(CommitOutcome.Stored, store.Commit(Id(2), FrameCreatedAt(1), Hour, 0, null, onlyIfAbsent: false));
+
+        static byte[] FrameCreatedAt(long milliseconds)
+        {
+            var frame = new byte[40];
+            "CM"u8.CopyTo(frame);
+            frame[2] = 2;
+            System.Buffers.Binary.BinaryPrimitives.WriteInt64LittleEndian(frame.AsSpan(4), milliseconds);
+            return frame;
+        }
+    }
+
+    [Fact]
     public async Task Set_then_get_round_trips_the_bytes()
     {
         var store = NewStore();

@@ -62,7 +62,7 @@ internal static partial class Log
     [LoggerMessage(17, LogLevel.Warning, "Cache entry {StorageId} in tier '{Tier}' holds a {StoredType}, not a {RequestedType}; treated as a miss. Two call sites share a key.")]
     public static partial void OtherType(ILogger logger, string storageId, string tier, string storedType, string requestedType);
 
-    [LoggerMessage(40, LogLevel.Debug, "Cache entry {StorageId} was not stored as the fleet's value: {Reason} (removed after its computation started, its lock was lost, or a promoted copy found another value there).")]
+    [LoggerMessage(40, LogLevel.Debug, "Cache entry {StorageId} was not stored as the fleet's value: {Reason} (removed or written anew after its computation started, its lock was lost, or a promoted copy found another value there).")]
     public static partial void CommitRefused(ILogger logger, string storageId, string reason);
 
     [LoggerMessage(41, LogLevel.Debug, "Cache entry {StorageId} in tier '{Tier}' is older than its removal or the clear horizon; deleted, not served.")]
