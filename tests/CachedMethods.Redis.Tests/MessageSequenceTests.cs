@@ -34,6 +34,17 @@ public sealed class MessageSequenceTests
     }
 
     [Fact]
+    public void A_message_received_before_the_count_read_with_it_is_not_a_loss()
+    {
+        var sequence = new MessageSequence();
+        sequence.Start(50);
+        sequence.Received(51); // delivered on the channel's connection before the reply to the count's read
+        Assert.False(sequence.Check(50));
+        Assert.False(sequence.Check(51));
+        Assert.False(sequence.Check(51));
+    }
+
+    [Fact]
     public void A_counter_that_went_back_is_a_loss()
     {
         var sequence = new MessageSequence();

@@ -63,8 +63,10 @@ internal sealed class MessageSequence
                 Adopt(counter);
                 missed = true;
             }
-            else if (counter < _checkpoint || counter < _contiguous)
+            else if (counter < _checkpoint)
             {
+                // Only against the previous check's count: a message may arrive (on its own connection) before the
+                // count read with it, which then shows less than has been received without anything going back.
                 _contiguous = counter;
                 _ahead.Clear();
                 missed = true;
