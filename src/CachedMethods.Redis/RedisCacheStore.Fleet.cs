@@ -11,8 +11,8 @@ public sealed partial class RedisCacheStore : ICacheFleetStore
 {
     // Fencing first (a writer that lost its lock writes nothing), then the removal record: a computation
     // that started at or before the key's last removal overlapped it and is not the key's value. A promotion
-    // (ARGV[5] = 1) only fills an empty key: the copy it carries may be older than the value there. Any other
-    // write is refused when the frame held was created later (bytes 5-12, little-endian unix milliseconds, in
+    // (ARGV[5] = 1) only fills an empty key, or finds the same frame there (the same checksum, its last 8
+    // bytes): the copy it carries may be older than the value there. Any other write is refused when the frame held was created later (bytes 5-12, little-endian unix milliseconds, in
     // the same frame format): a computation that started before a set, or before another computation that
     // stored first, does not replace it. The newest start wins.
     private const string CommitScript = """
@@ -22,18 +22,20 @@ public sealed partial class RedisCacheStore : ICacheFleetStore
           local removed = redis.call('get', KEYS[2])
           if removed and tonumber(removed) >= started then return 2 end
         end
+        local held = redis.call('getrange', KEYS[1], 0, 11)
+        local function created(frame)
+          local t = 0
+          for i = 12, 5, -1 do t = t * 256 + string.byte(frame, i) end
+          return t
+        end
+        local comparable = string.len(held) == 12 and string.len(ARGV[1]) >= 12 and string.sub(held, 1, 3) == string.sub(ARGV[1], 1, 3)
         if ARGV[5] == '1' then
-          if redis.call('exists', KEYS[1]) == 1 then return 4 end
-        else
-          local held = redis.call('getrange', KEYS[1], 0, 11)
-          if string.len(held) == 12 and string.len(ARGV[1]) >= 12 and string.sub(held, 1, 3) == string.sub(ARGV[1], 1, 3) then
-            local function created(frame)
-              local t = 0
-              for i = 12, 5, -1 do t = t * 256 + string.byte(frame, i) end
-              return t
-            end
-            if created(held) > created(ARGV[1]) then return 2 end
+          if held ~= '' then
+            if redis.call('getrange', KEYS[1], -8, -1) == string.sub(ARGV[1], -8) then return 1 end
+            return 4
           end
+        elseif comparable and created(held) > created(ARGV[1]) then
+          return 2
         end
         redis.call('set', KEYS[1], ARGV[1], 'PX', ARGV[2])
         return 1

@@ -152,6 +152,8 @@ public sealed class TagDigestTests(ITestOutputHelper output) : IAsyncLifetime
         var options = new CacheOptions { DiskCachePath = _disk, MemoryCacheSizeMb = 0 }.UseRedis();
         options.Redis.Url = _redis!.Url;
         options.Redis.KeyPrefix = _prefix;
+        // Generous: at the default 250 ms a loaded machine turns a Redis read into a miss, and a value into a recomputation.
+        options.Redis.OperationTimeoutMs = 10_000;
         if (s3)
         {
             options.S3.Bucket = Bucket;

@@ -44,6 +44,9 @@ public sealed class RedisCacheStoreTests(RedisFixture redis) : IAsyncLifetime
         Assert.Equal(CommitOutcome.Held, store.Commit(Id(1), older, Hour, 0, null, onlyIfAbsent: true));
         Assert.Equal(newer, store.Get(Id(1)));
 
+        // The same frame found there (another process promoted it, or Redis answered late) is the value: accepted.
+        Assert.Equal(CommitOutcome.Stored, store.Commit(Id(1), newer, Hour, 0, null, onlyIfAbsent: true));
+
         // A write replaces it.
         Assert.Equal(CommitOutcome.Stored, store.Commit(Id(1), older, Hour, 0, null, onlyIfAbsent: false));
         Assert.Equal(older, store.Get(Id(1)));
