@@ -23,19 +23,18 @@ public sealed partial class RedisCacheStore : ICacheFleetStore
           if removed and tonumber(removed) >= started then return 2 end
         end
         local held = redis.call('getrange', KEYS[1], 0, 11)
-        local function created(frame)
-          local t = 0
-          for i = 12, 5, -1 do t = t * 256 + string.byte(frame, i) end
-          return t
-        end
-        local comparable = string.len(held) == 12 and string.len(ARGV[1]) >= 12 and string.sub(held, 1, 3) == string.sub(ARGV[1], 1, 3)
         if ARGV[5] == '1' then
           if held ~= '' then
             if redis.call('getrange', KEYS[1], -8, -1) == string.sub(ARGV[1], -8) then return 1 end
             return 4
           end
-        elseif comparable and created(held) > created(ARGV[1]) then
-          return 2
+        elseif string.len(held) == 12 and string.len(ARGV[1]) >= 12 and string.sub(held, 1, 3) == string.sub(ARGV[1], 1, 3) then
+          local function created(frame)
+            local t = 0
+            for i = 12, 5, -1 do t = t * 256 + string.byte(frame, i) end
+            return t
+          end
+          if created(held) > created(ARGV[1]) then return 2 end
         end
         redis.call('set', KEYS[1], ARGV[1], 'PX', ARGV[2])
         return 1

@@ -198,6 +198,8 @@ public sealed class MemoryCacheStore : MemoryCacheTier
         }
     }
 
+    // KeyHash.GetHashCode folds the key's own hash (computed from its bytes, not a per-process string hash);
+    // the stripe never leaves the process anyway.
     private static int Stripe(KeyHash hash) => hash.GetHashCode() & (ChangeStripes - 1);
 
     private void Changed(KeyHash hash) => Interlocked.Increment(ref _keyChanges[Stripe(hash)]);

@@ -16,7 +16,7 @@ internal sealed partial class TierWriter
         CommitAsync(key, frame, ttl, allowed, startedAt, lockToken, onlyIfAbsent: false, cancellationToken);
 
     /// <summary>
-    /// Commits a copy read from a lower tier: it fills Redis only where Redis holds no value
+    /// Commits a copy read from a lower tier: it fills Redis only where Redis holds no value or this very frame
     /// (<see cref="CommitOutcome.Held"/> otherwise). The copy may be older than the value there, which this
     /// process did not read (its Redis read failed, or the key is unsettled here), and must not replace it.
     /// </summary>
